@@ -1,0 +1,130 @@
+//! `tenure check [PATH]`: validate a registry and report every finding.
+
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, bail};
+use tenure_schema::check::{CheckOptions, Summary, check};
+use tenure_schema::model::Instant;
+use tenure_schema::registry::{self, LoadOptions};
+
+use crate::ExitStatus;
+use crate::args::{CheckArgs, Format};
+use crate::render::{self, Files};
+
+/// Everything `check` needs, resolved from flags, environment and the current folder.
+struct Settings {
+    root: PathBuf,
+    options: CheckOptions,
+    format: Format,
+}
+
+fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let root = match &args.path {
+        Some(p) => p.clone(),
+        None => {
+            let found = registry::discover(&cwd).with_context(|| {
+                format!(
+                    "no registry found: neither `{}` nor a parent folder holds `tenure.yaml` or `identities/tenure.yaml`",
+                    cwd.display()
+                )
+            })?;
+            // Show paths relative to where the user stands.
+            found.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(found)
+        }
+    };
+    let now = match &args.now {
+        Some(text) => Instant::parse(text)
+            .map_err(|e| anyhow::anyhow!("invalid `--now`/`TENURE_NOW`: {e}"))?
+            .start(),
+        None => jiff::Timestamp::now(),
+    };
+    let changed = changed_files(args, &cwd, &root)?;
+    Ok(Settings {
+        root,
+        options: CheckOptions {
+            now,
+            strict: args.strict,
+            changed,
+        },
+        format: args.format,
+    })
+}
+
+/// The changed files, as paths relative to the registry root. Paths outside
+/// the registry are dropped: they cannot hold declarations.
+fn changed_files(
+    args: &CheckArgs,
+    cwd: &Path,
+    root: &Path,
+) -> anyhow::Result<Option<HashSet<String>>> {
+    let mut listed: Vec<PathBuf> = args.changed.clone();
+    if let Some(source) = &args.changed_from {
+        let lines: Vec<String> = if source.as_os_str() == "-" {
+            std::io::stdin().lock().lines().collect::<Result<_, _>>()?
+        } else {
+            std::fs::read_to_string(source)
+                .with_context(|| format!("cannot read `{}`", source.display()))?
+                .lines()
+                .map(str::to_owned)
+                .collect()
+        };
+        listed.extend(lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).map(PathBuf::from));
+    }
+    if listed.is_empty() && args.changed_from.is_none() {
+        return Ok(None);
+    }
+    let abs_root = normalize(&cwd.join(root));
+    let mut set = HashSet::new();
+    for path in listed {
+        let abs = normalize(&cwd.join(&path));
+        if let Ok(rel) = abs.strip_prefix(&abs_root) {
+            set.insert(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+    Ok(Some(set))
+}
+
+/// Remove `.` and `..` without touching the file system (changed files may be deleted ones).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+pub(crate) fn run(
+    args: &CheckArgs,
+    color: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let settings = resolve(args)?;
+    if !settings.root.is_dir() {
+        bail!("`{}` is not a folder", settings.root.display());
+    }
+    let registry = registry::load(&settings.root, &LoadOptions::default())
+        .with_context(|| format!("cannot load the registry at `{}`", settings.root.display()))?;
+    let diagnostics = check(&registry, &settings.options);
+    let files = Files::new(&registry, &settings.root);
+    match settings.format {
+        Format::Human => render::human::render(&files, &diagnostics, color, stderr)?,
+        Format::Json => render::json::render(&files, &diagnostics, stdout)?,
+        Format::Github => render::github::render(&files, &diagnostics, stdout)?,
+        Format::Sarif => render::sarif::render(&files, &diagnostics, stdout)?,
+    }
+    Ok(if Summary::of(&diagnostics).errors > 0 {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
+}

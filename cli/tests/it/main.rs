@@ -1,0 +1,7 @@
+//! Integration tests of the `tenure` binary: one binary, one module per area.
+
+mod check;
+mod cli;
+mod common;
+mod formats;
+mod hostile;

@@ -1,0 +1,123 @@
+//! `tenure check`: every finding about a registry, from loading to cross-file rules.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::model::{Declaration, RegistrySpec, Team};
+use crate::registry::Registry;
+use crate::rules;
+
+/// How a check run is configured.
+#[derive(Clone, Debug)]
+pub struct CheckOptions {
+    /// The clock: what "now" is for lapsed and soon-lapsing entries.
+    pub now: jiff::Timestamp,
+    /// Report lapsed entries as errors everywhere, not just in changed files.
+    pub strict: bool,
+    /// Files (relative to the registry root) changed by the pull request
+    /// under review; lapsed entries in them are errors. `None` when unknown.
+    pub changed: Option<HashSet<String>>,
+}
+
+impl CheckOptions {
+    /// Options with the given clock, not strict, no change set.
+    pub fn at(now: jiff::Timestamp) -> Self {
+        Self {
+            now,
+            strict: false,
+            changed: None,
+        }
+    }
+}
+
+/// What every rule sees.
+#[derive(Debug)]
+pub struct Context<'a> {
+    /// The loaded registry.
+    pub registry: &'a Registry,
+    /// The run's options.
+    pub options: &'a CheckOptions,
+    /// Registry settings (defaults when `tenure.yaml` did not load).
+    pub settings: &'a RegistrySpec,
+    /// Declared teams by name.
+    pub teams: HashMap<&'a str, (FileId, &'a Team)>,
+}
+
+impl Context<'_> {
+    /// Whether the file at `file` is part of the change under review.
+    pub fn is_changed(&self, file: FileId) -> bool {
+        self.options
+            .changed
+            .as_ref()
+            .is_some_and(|c| c.contains(&self.registry.files[file].path))
+    }
+}
+
+/// Run every check and return all findings, load findings included, sorted by
+/// file and position.
+pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
+    let default_settings = RegistrySpec::default();
+    let settings = registry
+        .config
+        .as_ref()
+        .map_or(&default_settings, |(_, c)| &c.spec);
+    let mut teams = HashMap::new();
+    for entry in &registry.entries {
+        if let Declaration::Team(team) = &entry.declaration {
+            teams.entry(entry.declaration.name()).or_insert((entry.file, &**team));
+        }
+    }
+    let cx = Context {
+        registry,
+        options,
+        settings,
+        teams,
+    };
+    let mut out = registry.diagnostics.clone();
+    for rule in rules::ALL {
+        (rule.check)(&cx, &mut out);
+    }
+    sort(registry, &mut out);
+    out
+}
+
+/// Sort findings by file path, then position, then code.
+pub fn sort(registry: &Registry, diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            d.primary.as_ref().map(|l| {
+                (
+                    registry.files.get(l.file).map(|f| f.path.clone()),
+                    l.span.start,
+                )
+            })
+        };
+        key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
+    });
+}
+
+/// Counts of findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Summary {
+    /// Errors: the run fails.
+    pub errors: usize,
+    /// Warnings.
+    pub warnings: usize,
+    /// Notes.
+    pub notes: usize,
+}
+
+impl Summary {
+    /// Count `diagnostics`.
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut s = Summary::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Note => s.notes += 1,
+            }
+        }
+        s
+    }
+}

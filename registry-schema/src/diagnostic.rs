@@ -1,0 +1,264 @@
+//! Findings as data: a stable code, a severity, a message, labelled spans and notes.
+//!
+//! Renderers (human, JSON, GitHub annotations, SARIF) live in the binary; this
+//! module only describes what was found.
+
+use std::fmt;
+
+use crate::span::Span;
+
+/// Index of a source file in a [`Sources`](crate::registry::Sources) table.
+pub type FileId = usize;
+
+/// How serious a finding is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Informational: printed, never fails a run.
+    Note,
+    /// Printed; fails nothing.
+    Warning,
+    /// Fails the run (exit 1).
+    Error,
+}
+
+impl Severity {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($( $(#[doc = $doc:literal])* $variant:ident = $name:literal, $sev:ident, $summary:literal; )*) => {
+        /// Every diagnostic code tenure emits. Codes are stable: a new release may add
+        /// codes but never renames or reuses one.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[non_exhaustive]
+        pub enum Code {
+            $( $(#[doc = $doc])* $variant, )*
+        }
+
+        impl Code {
+            /// Every code, in documentation order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant),*];
+
+            /// The kebab-case name, as printed and documented.
+            pub fn as_str(self) -> &'static str {
+                match self { $(Code::$variant => $name,)* }
+            }
+
+            /// The severity the code has unless something raises or lowers it.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$sev,)* }
+            }
+
+            /// A one-line description, for SARIF rule metadata and `--help`.
+            pub fn summary(self) -> &'static str {
+                match self { $(Code::$variant => $summary,)* }
+            }
+
+            /// The long explanation: the code's docs page, shown by `tenure explain`.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => include_str!(concat!("../../docs/src/codes/", $name, ".md")),)* }
+            }
+
+            /// Look a code up by name.
+            pub fn parse(name: &str) -> Option<Code> {
+                match name { $($name => Some(Code::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The registry root has no `tenure.yaml`.
+    MissingRegistryConfig = "missing-registry-config", Error, "the registry root has no `tenure.yaml`";
+    /// A file could not be read.
+    UnreadableFile = "unreadable-file", Error, "a file could not be read";
+    /// A file is larger than the loader accepts.
+    FileTooLarge = "file-too-large", Error, "a file is larger than the size limit";
+    /// A file is not UTF-8.
+    InvalidUtf8 = "invalid-utf8", Error, "a file is not valid UTF-8";
+    /// A symbolic link points outside the registry.
+    SymlinkOutsideRegistry = "symlink-outside-registry", Error, "a symbolic link points outside the registry";
+    /// A `.yml` file that tenure would otherwise ignore.
+    IgnoredYmlFile = "ignored-yml-file", Warning, "a `.yml` file is not read; declarations use `.yaml`";
+    /// The YAML does not parse.
+    YamlSyntax = "yaml-syntax", Error, "the file is not valid YAML";
+    /// A mapping repeats a key.
+    DuplicateKey = "duplicate-key", Error, "a mapping repeats a key";
+    /// A mapping key is not a string.
+    NonStringKey = "non-string-key", Error, "a mapping key is not a string";
+    /// Aliases beyond the budget, or an alias to an unknown anchor.
+    YamlAliases = "yaml-aliases", Error, "YAML aliases exceed the budget";
+    /// A YAML tag such as `!!binary`.
+    YamlTag = "yaml-tag", Error, "YAML tags are not allowed";
+    /// Nesting beyond the depth budget.
+    YamlTooDeep = "yaml-too-deep", Error, "YAML nesting exceeds the depth limit";
+    /// More than one YAML document in a file.
+    MultipleDocuments = "multiple-documents", Error, "a file holds more than one YAML document";
+    /// A file with no document.
+    EmptyFile = "empty-file", Error, "a file is empty";
+    /// The document is not a mapping, or lacks `apiVersion`/`kind`.
+    NotADeclaration = "not-a-declaration", Error, "the document is not a tenure declaration";
+    /// `kind: Registry` outside `tenure.yaml`, or another kind inside it.
+    MisplacedKind = "misplaced-kind", Error, "a document of this kind does not belong in this file";
+    /// `apiVersion` is not `tenure/v1`.
+    UnsupportedApiVersion = "unsupported-api-version", Error, "`apiVersion` is not one this release reads";
+    /// `kind` is not `Team`, `Identity` or `SigningKey`.
+    UnknownKind = "unknown-kind", Error, "`kind` is not a known kind";
+    /// A field the schema does not define.
+    UnknownField = "unknown-field", Error, "a field the schema does not define";
+    /// A required field is absent.
+    MissingField = "missing-field", Error, "a required field is missing";
+    /// `expires` is absent: every grant of trust has an end.
+    MissingExpiry = "missing-expiry", Error, "`expires` is missing";
+    /// A value of the wrong type.
+    InvalidType = "invalid-type", Error, "a value has the wrong type";
+    /// A value outside what the schema allows.
+    InvalidValue = "invalid-value", Error, "a value is not allowed by the schema";
+    /// Two fields that exclude each other are both set.
+    ConflictingFields = "conflicting-fields", Error, "two mutually exclusive fields are both set";
+    /// A regular expression or glob that does not compile.
+    InvalidPattern = "invalid-pattern", Error, "a pattern does not compile";
+    /// Two declarations share a name.
+    DuplicateName = "duplicate-name", Error, "two declarations share a name";
+    /// The file name is not `<metadata.name>.yaml`.
+    NameMismatch = "name-mismatch", Error, "the file name does not match `metadata.name`";
+    /// `owner` names no declared Team.
+    UnknownOwner = "unknown-owner", Error, "`owner` is not a declared Team";
+    /// `owner` names a Team with nobody in it.
+    OwnerWithoutMembers = "owner-without-members", Error, "the owner Team has no members";
+    /// `environment` is not listed in `tenure.yaml`.
+    UnknownEnvironment = "unknown-environment", Error, "`environment` is not listed in `tenure.yaml`";
+    /// `expires` is not after `created`.
+    ExpiresBeforeCreated = "expires-before-created", Error, "`expires` is not after `created`";
+    /// `created` lies in the future.
+    CreatedInFuture = "created-in-future", Warning, "`created` lies in the future";
+    /// The declaration has lapsed.
+    Expired = "expired", Warning, "the declaration has lapsed";
+    /// The declaration is inside its renew window.
+    ExpiresSoon = "expires-soon", Note, "the declaration lapses soon";
+}
+
+/// Where the docs pages of codes are published.
+pub const DOCS_BASE_URL: &str = "https://github.com/tenure-dev/tenure/blob/main/docs/src/codes/";
+
+impl Code {
+    /// The URL of this code's docs page.
+    pub fn docs_url(self) -> String {
+        format!("{DOCS_BASE_URL}{}.md", self.as_str())
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A span in a file with a message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    /// The file.
+    pub file: FileId,
+    /// The span in it.
+    pub span: Span,
+    /// What this place has to do with the finding; may be empty.
+    pub message: String,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The stable code.
+    pub code: Code,
+    /// How serious it is in this run.
+    pub severity: Severity,
+    /// One line, lower-case, no final period.
+    pub message: String,
+    /// The main place.
+    pub primary: Option<Label>,
+    /// Related places, e.g. "first defined here".
+    pub secondary: Vec<Label>,
+    /// Extra lines: help, the reason, what to do.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A finding with the code's default severity and no location yet.
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// Point at `span` in `file`.
+    pub fn at(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        self.primary = Some(Label {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Add a related place.
+    pub fn with_secondary(mut self, file: FileId, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label {
+            file,
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Add a note.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    /// Set the severity.
+    pub fn with_severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_unique_and_kebab_case() {
+        let mut seen = HashSet::new();
+        for code in Code::ALL {
+            let name = code.as_str();
+            assert!(seen.insert(name), "duplicate code {name}");
+            assert!(
+                name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+                "{name} is not kebab-case"
+            );
+            assert_eq!(Code::parse(name), Some(*code));
+            assert!(!code.summary().ends_with('.'), "{name}: no final period");
+        }
+    }
+}

@@ -1,0 +1,547 @@
+//! Finding and loading a registry: a folder tree of YAML declarations with
+//! `tenure.yaml` at its root.
+//!
+//! Loading never stops at the first bad file. Each file is read, parsed,
+//! validated against the schema of its kind and turned into the typed model
+//! on its own (in parallel); every problem becomes a [`Diagnostic`], and a
+//! broken file only removes itself from the registry.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::de::from_node;
+use crate::diagnostic::{Code, Diagnostic, FileId};
+use crate::model::{Declaration, Kind, RegistryConfig};
+use crate::schema;
+use crate::span::Span;
+use crate::yaml::{self, LoadLimits, Node, YamlErrorKind};
+
+/// The name of the settings file at the root of a registry.
+pub const CONFIG_FILE: &str = "tenure.yaml";
+
+/// One file of the registry, kept for rendering diagnostics.
+#[derive(Clone, Debug)]
+pub struct SourceFile {
+    /// Path relative to the registry root, with `/` separators.
+    pub path: String,
+    /// The text, or empty when the file could not be read as text.
+    pub text: String,
+}
+
+/// A loaded declaration and the file it came from.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// The file.
+    pub file: FileId,
+    /// What it declares.
+    pub declaration: Declaration,
+}
+
+/// A registry as loaded from disk.
+#[derive(Debug)]
+pub struct Registry {
+    /// The root folder.
+    pub root: PathBuf,
+    /// Every file read, indexed by [`FileId`].
+    pub files: Vec<SourceFile>,
+    /// `tenure.yaml` at the root, when it loaded.
+    pub config: Option<(FileId, RegistryConfig)>,
+    /// `tenure.yaml` files in sub-folders, when they loaded.
+    pub nested_configs: Vec<(FileId, RegistryConfig)>,
+    /// Every declaration that loaded, in path order.
+    pub entries: Vec<Entry>,
+    /// Findings made while loading.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Names (from file names) of files that failed to load, so that other
+    /// checks do not pile spurious findings on a reference to them.
+    pub broken_names: HashSet<String>,
+}
+
+/// Options for [`load`].
+#[derive(Clone, Copy, Debug, Default)]
+pub struct LoadOptions {
+    /// Per-file limits.
+    pub limits: LoadLimits,
+}
+
+/// Errors that stop loading altogether (problems in files are diagnostics).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum LoadError {
+    /// The root does not exist or is not a folder.
+    #[error("`{}` is not a folder", .0.display())]
+    NotAFolder(PathBuf),
+    /// A folder could not be listed.
+    #[error("cannot list `{}`", path.display())]
+    ListFolder {
+        /// The folder.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Find the registry that `start` is in: the nearest folder, from `start`
+/// upwards, that holds `tenure.yaml` or `identities/tenure.yaml`.
+pub fn discover(start: &Path) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if d.join(CONFIG_FILE).is_file() {
+            return Some(d.to_path_buf());
+        }
+        let nested = d.join("identities");
+        if nested.join(CONFIG_FILE).is_file() {
+            return Some(nested);
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+enum Candidate {
+    /// A `.yaml` file to load.
+    Yaml { rel: String, abs: PathBuf },
+    /// A file to report without reading it.
+    Report { rel: String, diagnostic: Diagnostic },
+}
+
+/// Load the registry rooted at `root`.
+pub fn load(root: &Path, options: &LoadOptions) -> Result<Registry, LoadError> {
+    if !root.is_dir() {
+        return Err(LoadError::NotAFolder(root.to_path_buf()));
+    }
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|_| LoadError::NotAFolder(root.to_path_buf()))?;
+    let mut candidates = Vec::new();
+    walk(root, &canonical_root, "", &mut candidates)?;
+
+    let results: Vec<FileResult> = candidates
+        .into_par_iter()
+        .enumerate()
+        .map(|(id, c)| match c {
+            Candidate::Yaml { rel, abs } => load_file(id, rel, &abs, options),
+            Candidate::Report { rel, diagnostic } => FileResult {
+                source: SourceFile {
+                    path: rel,
+                    text: String::new(),
+                },
+                outcome: Outcome::Skipped,
+                diagnostics: vec![with_file(diagnostic, id)],
+            },
+        })
+        .collect();
+
+    let mut registry = Registry {
+        root: root.to_path_buf(),
+        files: Vec::with_capacity(results.len()),
+        config: None,
+        nested_configs: Vec::new(),
+        entries: Vec::with_capacity(results.len()),
+        diagnostics: Vec::new(),
+        broken_names: HashSet::new(),
+    };
+    let mut saw_root_config = false;
+    for (id, result) in results.into_iter().enumerate() {
+        let is_root_config = result.source.path == CONFIG_FILE;
+        saw_root_config |= is_root_config;
+        match result.outcome {
+            Outcome::Declaration(declaration) => registry.entries.push(Entry {
+                file: id,
+                declaration: *declaration,
+            }),
+            Outcome::Config(config) if is_root_config => registry.config = Some((id, *config)),
+            Outcome::Config(config) => registry.nested_configs.push((id, *config)),
+            Outcome::Broken => {
+                if let Some(stem) = file_stem(&result.source.path) {
+                    registry.broken_names.insert(stem.to_owned());
+                }
+            }
+            Outcome::Skipped => {}
+        }
+        registry.diagnostics.extend(result.diagnostics);
+        registry.files.push(result.source);
+    }
+    if !saw_root_config {
+        let id = registry.files.len();
+        registry.files.push(SourceFile {
+            path: CONFIG_FILE.to_owned(),
+            text: String::new(),
+        });
+        registry.diagnostics.push(
+            Diagnostic::new(
+                Code::MissingRegistryConfig,
+                format!("`{}` has no `{CONFIG_FILE}`", root.display()),
+            )
+            .at(id, Span::default(), "")
+            .with_note("help: run `tenure init` or create `tenure.yaml` with `kind: Registry`"),
+        );
+    }
+    Ok(registry)
+}
+
+fn file_stem(path: &str) -> Option<&str> {
+    let name = path.rsplit('/').next()?;
+    name.strip_suffix(".yaml")
+}
+
+fn with_file(mut d: Diagnostic, file: FileId) -> Diagnostic {
+    if let Some(label) = d.primary.as_mut() {
+        label.file = file;
+    } else {
+        d.primary = Some(crate::diagnostic::Label {
+            file,
+            span: Span::default(),
+            message: String::new(),
+        });
+    }
+    d
+}
+
+/// List the folder tree in a stable order: sorted names, dot-files and
+/// dot-folders (`.git`, `.github`) skipped.
+fn walk(
+    dir: &Path,
+    canonical_root: &Path,
+    prefix: &str,
+    out: &mut Vec<Candidate>,
+) -> Result<(), LoadError> {
+    let read = fs::read_dir(dir).map_err(|source| LoadError::ListFolder {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let mut entries: Vec<(String, fs::DirEntry)> = read
+        .filter_map(Result::ok)
+        .filter_map(|e| e.file_name().into_string().ok().map(|n| (n, e)))
+        .filter(|(n, _)| !n.starts_with('.'))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (name, entry) in entries {
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
+        let abs = entry.path();
+        let Ok(file_type) = entry.file_type() else {
+            continue;
+        };
+        let is_yaml = name.ends_with(".yaml");
+        let is_yml = name.ends_with(".yml");
+        if file_type.is_symlink() {
+            let Ok(target) = abs.canonicalize() else {
+                out.push(Candidate::Report {
+                    rel: rel.clone(),
+                    diagnostic: Diagnostic::new(
+                        Code::UnreadableFile,
+                        format!("`{rel}` is a symbolic link to nothing"),
+                    )
+                    .with_note("remove the link or restore its target"),
+                });
+                continue;
+            };
+            let target = Some(target);
+            let inside = target
+                .as_deref()
+                .is_some_and(|t| t.starts_with(canonical_root));
+            if !inside {
+                if is_yaml || is_yml || target.as_deref().is_none_or(Path::is_dir) {
+                    out.push(Candidate::Report {
+                        rel: rel.clone(),
+                        diagnostic: Diagnostic::new(
+                            Code::SymlinkOutsideRegistry,
+                            format!("`{rel}` is a symbolic link to a place outside the registry"),
+                        )
+                        .with_note("a declaration must be reviewed where it lives; copy the file into the registry instead"),
+                    });
+                }
+                continue;
+            }
+            // A link inside the registry: files are read through it; folders are
+            // not followed (their real path is walked already, and loops are impossible).
+            if target.as_deref().is_some_and(Path::is_dir) {
+                continue;
+            }
+        } else if file_type.is_dir() {
+            walk(&abs, canonical_root, &rel, out)?;
+            continue;
+        }
+        if is_yaml {
+            out.push(Candidate::Yaml { rel, abs });
+        } else if is_yml {
+            out.push(Candidate::Report {
+                rel: rel.clone(),
+                diagnostic: Diagnostic::new(
+                    Code::IgnoredYmlFile,
+                    format!("`{rel}` is not read: declarations end in `.yaml`"),
+                )
+                .with_note("help: rename it to `.yaml`"),
+            });
+        }
+    }
+    Ok(())
+}
+
+enum Outcome {
+    Declaration(Box<Declaration>),
+    Config(Box<RegistryConfig>),
+    Broken,
+    Skipped,
+}
+
+struct FileResult {
+    source: SourceFile,
+    outcome: Outcome,
+    diagnostics: Vec<Diagnostic>,
+}
+
+fn load_file(id: FileId, rel: String, abs: &Path, options: &LoadOptions) -> FileResult {
+    let limits = &options.limits;
+    let broken = |text: String, diagnostics: Vec<Diagnostic>| FileResult {
+        source: SourceFile {
+            path: rel.clone(),
+            text,
+        },
+        outcome: Outcome::Broken,
+        diagnostics,
+    };
+    let here = |code, message: String| Diagnostic::new(code, message).at(id, Span::default(), "");
+
+    let mut bytes = Vec::new();
+    let read = fs::File::open(abs).and_then(|f| {
+        // Read one byte past the limit to tell "at the limit" from "over it" without a stat.
+        f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return broken(
+            String::new(),
+            vec![here(Code::UnreadableFile, format!("cannot read `{rel}`: {e}"))],
+        );
+    }
+    if bytes.len() as u64 > limits.max_file_bytes {
+        return broken(
+            String::new(),
+            vec![here(
+                Code::FileTooLarge,
+                format!(
+                    "`{rel}` is larger than {} KiB; a declaration is a short file",
+                    limits.max_file_bytes / 1024
+                ),
+            )],
+        );
+    }
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(e) => {
+            let bad = e.utf8_error().valid_up_to();
+            let bytes = e.into_bytes();
+            // Keep the valid prefix so the renderer can show the line.
+            let prefix = String::from_utf8_lossy(&bytes[..bad]).into_owned();
+            let line_end = prefix.len();
+            let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+            return broken(
+                prefix,
+                vec![
+                    Diagnostic::new(
+                        Code::InvalidUtf8,
+                        format!("`{rel}` is not UTF-8 (byte {bad} is invalid)"),
+                    )
+                    .at(id, Span::new(line_start, line_end), "the invalid byte follows here")
+                    .with_note("save the file as UTF-8"),
+                ],
+            );
+        }
+    };
+    // A byte-order mark is legal YAML but invisible in review; it is simply skipped.
+    let body_offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
+
+    let root = match yaml::load(&text[body_offset..], limits) {
+        Ok(mut root) => {
+            if body_offset > 0 {
+                shift(&mut root, body_offset);
+            }
+            root
+        }
+        Err(errors) => {
+            let diagnostics = errors
+                .into_iter()
+                .map(|e| yaml_diagnostic(id, e, body_offset))
+                .collect();
+            return broken(text, diagnostics);
+        }
+    };
+
+    let is_config_file = rel == CONFIG_FILE || rel.ends_with("/tenure.yaml");
+    let (kind, mut diagnostics) = match classify(id, &text, &root, is_config_file) {
+        Ok(kind) => (kind, Vec::new()),
+        Err(d) => return broken(text, d),
+    };
+    diagnostics.extend(schema::validate(kind, id, &text, &root));
+    if !diagnostics.is_empty() {
+        return broken(text, diagnostics);
+    }
+    let outcome = match kind {
+        Kind::Registry => from_node(&root).map(|c| Outcome::Config(Box::new(c))),
+        Kind::Team => from_node(&root).map(|t| Outcome::Declaration(Box::new(Declaration::Team(Box::new(t))))),
+        Kind::Identity => from_node(&root)
+            .map(|i| Outcome::Declaration(Box::new(Declaration::Identity(Box::new(i))))),
+        Kind::SigningKey => from_node(&root)
+            .map(|k| Outcome::Declaration(Box::new(Declaration::SigningKey(Box::new(k))))),
+    };
+    match outcome {
+        Ok(outcome) => FileResult {
+            source: SourceFile { path: rel, text },
+            outcome,
+            diagnostics,
+        },
+        Err(e) => {
+            let span = e.span.unwrap_or_default();
+            let field = root
+                .pointer_of(span)
+                .map(|p| schema::display_path(&p))
+                .filter(|p| !p.is_empty());
+            let message = match field {
+                Some(field) => format!("`{field}`: {}", e.message),
+                None => e.message,
+            };
+            broken(
+                text,
+                vec![Diagnostic::new(Code::InvalidValue, message).at(id, span, "not allowed here")],
+            )
+        }
+    }
+}
+
+fn shift(node: &mut Node, by: usize) {
+    let by = u32::try_from(by).unwrap_or(0);
+    node.span.start += by;
+    node.span.end += by;
+    match &mut node.value {
+        yaml::Value::Seq(items) => items.iter_mut().for_each(|n| shift(n, by as usize)),
+        yaml::Value::Map(entries) => {
+            for (k, v) in entries {
+                k.span.start += by;
+                k.span.end += by;
+                shift(v, by as usize);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn yaml_diagnostic(id: FileId, e: yaml::YamlError, offset: usize) -> Diagnostic {
+    let code = match e.kind {
+        YamlErrorKind::Syntax(_) => Code::YamlSyntax,
+        YamlErrorKind::DuplicateKey(_) => Code::DuplicateKey,
+        YamlErrorKind::NonStringKey => Code::NonStringKey,
+        YamlErrorKind::TooManyAliases(_)
+        | YamlErrorKind::AliasExpansion(_)
+        | YamlErrorKind::UnknownAnchor => Code::YamlAliases,
+        YamlErrorKind::Tag(_) => Code::YamlTag,
+        YamlErrorKind::TooDeep(_) => Code::YamlTooDeep,
+        YamlErrorKind::MultipleDocuments => Code::MultipleDocuments,
+        YamlErrorKind::Empty => Code::EmptyFile,
+    };
+    let shift_span = |s: Span| Span::new(s.start as usize + offset, s.end as usize + offset);
+    let label = match &e.kind {
+        YamlErrorKind::DuplicateKey(_) => "defined again here",
+        YamlErrorKind::Syntax(_) => "here",
+        _ => "",
+    };
+    let mut d = Diagnostic::new(code, e.kind.to_string()).at(id, shift_span(e.span), label);
+    if let Some(prev) = e.previous {
+        d = d.with_secondary(id, shift_span(prev), "first defined here");
+    }
+    match e.kind {
+        YamlErrorKind::DuplicateKey(_) => d.with_note(
+            "YAML tools disagree on which of two values wins; tenure accepts neither",
+        ),
+        YamlErrorKind::TooManyAliases(_) | YamlErrorKind::AliasExpansion(_) => {
+            d.with_note("write the values out; declarations are reviewed as written")
+        }
+        _ => d,
+    }
+}
+
+/// Check `apiVersion` and `kind` before picking a schema.
+fn classify(
+    id: FileId,
+    src: &str,
+    root: &Node,
+    is_config_file: bool,
+) -> Result<Kind, Vec<Diagnostic>> {
+    let head = schema::head_span(src, root);
+    if !matches!(root.value, yaml::Value::Map(_)) {
+        return Err(vec![
+            Diagnostic::new(Code::NotADeclaration, "the document is not a mapping")
+                .at(id, head, "expected `apiVersion`, `kind`, `metadata` and `spec`"),
+        ]);
+    }
+    let mut out = Vec::new();
+    match root.get("apiVersion") {
+        None => out.push(
+            Diagnostic::new(Code::MissingField, "missing field `apiVersion`")
+                .at(id, head, "the document needs `apiVersion: tenure/v1`"),
+        ),
+        Some(v) if v.as_str() != Some("tenure/v1") => out.push(
+            Diagnostic::new(
+                Code::UnsupportedApiVersion,
+                "`apiVersion` must be `tenure/v1`".to_owned(),
+            )
+            .at(id, v.span, "not a version this release reads")
+            .with_note("this release of tenure reads `tenure/v1`"),
+        ),
+        Some(_) => {}
+    }
+    let kind = match root.get("kind") {
+        None => {
+            out.push(
+                Diagnostic::new(Code::MissingField, "missing field `kind`")
+                    .at(id, head, "the document needs `kind`"),
+            );
+            None
+        }
+        Some(node) => match node.as_str().and_then(Kind::parse) {
+            Some(kind) => Some((kind, node.span)),
+            None => {
+                let names: Vec<String> = Kind::ALL.iter().map(|k| k.as_str().to_owned()).collect();
+                let mut d = Diagnostic::new(
+                    Code::UnknownKind,
+                    "`kind` must be `Team`, `Identity` or `SigningKey` (`Registry` in `tenure.yaml`)",
+                )
+                .at(id, node.span, "unknown kind");
+                if let Some(best) = node.as_str().and_then(|s| schema::did_you_mean(s, &names)) {
+                    d = d.with_note(format!("help: did you mean `{best}`?"));
+                }
+                out.push(d);
+                None
+            }
+        },
+    };
+    match kind {
+        Some((Kind::Registry, span)) if !is_config_file => out.push(
+            Diagnostic::new(
+                Code::MisplacedKind,
+                "`kind: Registry` belongs in `tenure.yaml`",
+            )
+            .at(id, span, "registry settings in a declaration file"),
+        ),
+        Some((k, span)) if is_config_file && k != Kind::Registry => out.push(
+            Diagnostic::new(
+                Code::MisplacedKind,
+                format!("`tenure.yaml` holds registry settings (`kind: Registry`), not a {}", k.as_str()),
+            )
+            .at(id, span, "expected `Registry`"),
+        ),
+        _ => {}
+    }
+    match kind {
+        Some((kind, _)) if out.is_empty() => Ok(kind),
+        _ => Err(out),
+    }
+}

@@ -1,0 +1,39 @@
+//! `duplicate-name`: two declarations share `metadata.name`.
+//!
+//! Why: names are how PRs, providers, signatures and `tenure renew` refer to a
+//! declaration; two files with one name make every such reference ambiguous.
+//!
+//! Example: `teams/platform.yaml` and `old/platform.yaml` both declare
+//! `name: platform`.
+
+use std::collections::HashMap;
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic};
+
+pub(crate) const RULE: Rule = Rule {
+    name: "duplicate_name",
+    codes: &[Code::DuplicateName],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut first = HashMap::with_capacity(cx.registry.entries.len());
+    for entry in &cx.registry.entries {
+        let name = &entry.declaration.metadata().name;
+        match first.get(name.value.0.as_str()) {
+            None => {
+                first.insert(name.value.0.as_str(), (entry.file, name.span));
+            }
+            Some(&(file, span)) => out.push(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("`{}` is declared twice", name.value),
+                )
+                .at(entry.file, name.span, "declared again here")
+                .with_secondary(file, span, "first declared here"),
+            ),
+        }
+    }
+}

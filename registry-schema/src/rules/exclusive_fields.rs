@@ -1,0 +1,95 @@
+//! `conflicting-fields` and `missing-field` for fields that come in
+//! either-or pairs the schema cannot say clearly:
+//!
+//! - a SigningKey has exactly one of `spec.keyless` and `spec.publicKey`;
+//! - `spec.keyless` has exactly one of `identity` and `identityPattern`;
+//! - `spec.federation` has exactly one of `subject` and `subjectPattern`.
+//!
+//! Why: with both, a reader cannot tell which one the verifier enforces; with
+//! neither, any certificate or token of the issuer would match.
+//!
+//! Example: `federation: {issuer: ..., subject: repo:acme/app:ref:refs/heads/main,
+//! subjectPattern: "^repo:acme/.*$"}`.
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic, FileId};
+use crate::model::Declaration;
+use crate::span::Span;
+
+pub(crate) const RULE: Rule = Rule {
+    name: "exclusive_fields",
+    codes: &[Code::ConflictingFields, Code::MissingField],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for entry in &cx.registry.entries {
+        match &entry.declaration {
+            Declaration::SigningKey(key) => {
+                let spec = &key.spec;
+                let name_span = key.metadata.name.span;
+                exactly_one(
+                    out,
+                    entry.file,
+                    "spec",
+                    ("keyless", spec.keyless.as_ref().map(|k| k.issuer.span)),
+                    ("publicKey", spec.public_key.as_ref().map(|k| k.algorithm.span)),
+                    name_span,
+                );
+                if let Some(keyless) = &spec.keyless {
+                    exactly_one(
+                        out,
+                        entry.file,
+                        "spec.keyless",
+                        ("identity", keyless.identity.as_ref().map(|s| s.span)),
+                        ("identityPattern", keyless.identity_pattern.as_ref().map(|s| s.span)),
+                        keyless.issuer.span,
+                    );
+                }
+            }
+            Declaration::Identity(identity) => {
+                if let Some(fed) = &identity.spec.federation {
+                    exactly_one(
+                        out,
+                        entry.file,
+                        "spec.federation",
+                        ("subject", fed.subject.as_ref().map(|s| s.span)),
+                        ("subjectPattern", fed.subject_pattern.as_ref().map(|s| s.span)),
+                        fed.issuer.span,
+                    );
+                }
+            }
+            Declaration::Team(_) => {}
+        }
+    }
+}
+
+fn exactly_one(
+    out: &mut Vec<Diagnostic>,
+    file: FileId,
+    parent: &str,
+    (a, a_span): (&str, Option<Span>),
+    (b, b_span): (&str, Option<Span>),
+    fallback: Span,
+) {
+    match (a_span, b_span) {
+        (Some(first), Some(second)) => out.push(
+            Diagnostic::new(
+                Code::ConflictingFields,
+                format!("`{parent}` sets both `{a}` and `{b}`"),
+            )
+            .at(file, second, format!("`{b}` set here"))
+            .with_secondary(file, first, format!("`{a}` set here"))
+            .with_note(format!("keep exactly one of `{a}` and `{b}`")),
+        ),
+        (None, None) => out.push(
+            Diagnostic::new(
+                Code::MissingField,
+                format!("`{parent}` needs `{a}` or `{b}`"),
+            )
+            .at(file, fallback, format!("neither `{a}` nor `{b}` is set")),
+        ),
+        _ => {}
+    }
+}

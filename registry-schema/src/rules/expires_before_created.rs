@@ -1,0 +1,37 @@
+//! `expires-before-created`: `expires` is not after `created`.
+//!
+//! Why: a term that ends before it starts is a typo (often a swapped year)
+//! that would make the entry lapsed from day one, or hide the real intent.
+//!
+//! Example: `created: 2026-03-01`, `expires: 2025-09-01`.
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic};
+
+pub(crate) const RULE: Rule = Rule {
+    name: "expires_before_created",
+    codes: &[Code::ExpiresBeforeCreated],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for entry in &cx.registry.entries {
+        let Some(term) = entry.declaration.term() else {
+            continue;
+        };
+        if term.expires.value.end() <= term.created.value.start() {
+            out.push(
+                Diagnostic::new(
+                    Code::ExpiresBeforeCreated,
+                    format!(
+                        "`expires` ({}) is not after `created` ({})",
+                        term.expires.value, term.created.value
+                    ),
+                )
+                .at(entry.file, term.expires.span, "ends here")
+                .with_secondary(entry.file, term.created.span, "starts here"),
+            );
+        }
+    }
+}

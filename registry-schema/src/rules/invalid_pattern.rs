@@ -1,0 +1,95 @@
+//! `invalid-pattern`: a regular expression or glob in a declaration does not
+//! compile.
+//!
+//! Why: a pattern that does not compile can never match, so the declaration
+//! silently grants nothing, or a lenient consumer treats it as a literal. It
+//! is caught at review time instead.
+//!
+//! Checked: `federation.subjectPattern`, `federation.claimPatterns`,
+//! `keyless.identityPattern` (regular expressions, Rust `regex` syntax, linear
+//! time), `github.ref`, `keyless.github.refs` and `allows.artifacts` (globs;
+//! `pkg:` package URLs are not globs and are left alone).
+//!
+//! Example: `subjectPattern: "^repo:acme/(app$"` (unclosed group).
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic, FileId};
+use crate::model::Declaration;
+use crate::pattern::{compile_glob, compile_regex};
+use crate::span::Spanned;
+
+pub(crate) const RULE: Rule = Rule {
+    name: "invalid_pattern",
+    codes: &[Code::InvalidPattern],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for entry in &cx.registry.entries {
+        let file = entry.file;
+        match &entry.declaration {
+            Declaration::Identity(identity) => {
+                if let Some(fed) = &identity.spec.federation {
+                    if let Some(p) = &fed.subject_pattern {
+                        regex_at(out, file, "spec.federation.subjectPattern", p);
+                    }
+                    for (claim, p) in &fed.claim_patterns {
+                        regex_at(out, file, &format!("spec.federation.claimPatterns.{}", claim.value), p);
+                    }
+                }
+                if let Some(r) = identity.spec.github.as_ref().and_then(|g| g.git_ref.as_ref()) {
+                    glob_at(out, file, "spec.github.ref", r);
+                }
+            }
+            Declaration::SigningKey(key) => {
+                if let Some(keyless) = &key.spec.keyless {
+                    if let Some(p) = &keyless.identity_pattern {
+                        regex_at(out, file, "spec.keyless.identityPattern", p);
+                    }
+                    if let Some(gh) = &keyless.github {
+                        for r in &gh.refs {
+                            glob_at(out, file, "spec.keyless.github.refs", r);
+                        }
+                    }
+                }
+                for artifact in &key.spec.allows.artifacts {
+                    if !artifact.value.starts_with("pkg:") {
+                        glob_at(out, file, "spec.allows.artifacts", artifact);
+                    }
+                }
+            }
+            Declaration::Team(_) => {}
+        }
+    }
+}
+
+fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
+    if let Err(e) = compile_regex(&pattern.value) {
+        // The regex error is multi-line ASCII art; keep its last line, the reason.
+        let reason = e
+            .to_string()
+            .lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("invalid")
+            .trim_start_matches("error: ")
+            .to_owned();
+        out.push(
+            Diagnostic::new(
+                Code::InvalidPattern,
+                format!("`{field}` is not a valid regular expression"),
+            )
+            .at(file, pattern.span, reason),
+        );
+    }
+}
+
+fn glob_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
+    if let Err(e) = compile_glob(&pattern.value) {
+        out.push(
+            Diagnostic::new(Code::InvalidPattern, format!("`{field}` is not a valid glob"))
+                .at(file, pattern.span, e.kind().to_string()),
+        );
+    }
+}

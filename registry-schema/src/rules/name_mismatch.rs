@@ -1,0 +1,36 @@
+//! `name-mismatch`: a declaration's file is not named `<metadata.name>.yaml`.
+//!
+//! Why: reviewers and CODEOWNERS see file paths, not names. When the file name
+//! and the name differ, a PR can change what `payments-deploy` grants while
+//! appearing to touch `docs-bot.yaml`.
+//!
+//! Example: `identities/ci.yaml` with `metadata.name: release-signer`.
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic};
+
+pub(crate) const RULE: Rule = Rule {
+    name: "name_mismatch",
+    codes: &[Code::NameMismatch],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    for entry in &cx.registry.entries {
+        let path = &cx.registry.files[entry.file].path;
+        let file_name = path.rsplit('/').next().unwrap_or(path);
+        let name = &entry.declaration.metadata().name;
+        let expected = format!("{}.yaml", name.value);
+        if file_name != expected {
+            out.push(
+                Diagnostic::new(
+                    Code::NameMismatch,
+                    format!("`{file_name}` declares `{}`", name.value),
+                )
+                .at(entry.file, name.span, format!("the file should be `{expected}`"))
+                .with_note(format!("help: rename the file to `{expected}` or change `metadata.name`")),
+            );
+        }
+    }
+}

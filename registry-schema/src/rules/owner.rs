@@ -1,0 +1,65 @@
+//! `unknown-owner` and `owner-without-members`: every declaration is owned by
+//! a declared Team with at least one person in it.
+//!
+//! Why: an identity nobody owns is never renewed, rotated or offboarded
+//! (OWASP NHI1, improper offboarding). An owner must be a team that exists in
+//! the registry, so that expiry notices, reviews and revocations reach people.
+//!
+//! Example: `owner: payment` when the Team is named `payments`; or
+//! `owner: legacy` where `legacy.yaml` lists no members.
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::schema::did_you_mean;
+
+pub(crate) const RULE: Rule = Rule {
+    name: "owner",
+    codes: &[Code::UnknownOwner, Code::OwnerWithoutMembers],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let mut team_names: Option<Vec<String>> = None;
+    for entry in &cx.registry.entries {
+        let owner = &entry.declaration.metadata().owner;
+        match cx.teams.get(owner.value.0.as_str()) {
+            Some((team_file, team)) => {
+                if team.spec.people() == 0 {
+                    out.push(
+                        Diagnostic::new(
+                            Code::OwnerWithoutMembers,
+                            format!("owner team `{}` has no members", owner.value),
+                        )
+                        .at(entry.file, owner.span, "owned by an empty team")
+                        .with_secondary(*team_file, team.metadata.name.span, "declared here with no members or maintainers")
+                        .with_note("add members to the team, or give the declaration another owner"),
+                    );
+                }
+            }
+            // A team whose file failed to load is already an error; do not pile on.
+            None if cx.registry.broken_names.contains(owner.value.0.as_str()) => {}
+            None => {
+                let names = team_names.get_or_insert_with(|| {
+                    let mut v: Vec<String> = cx.teams.keys().map(|s| (*s).to_owned()).collect();
+                    v.sort();
+                    v
+                });
+                let mut d = Diagnostic::new(
+                    Code::UnknownOwner,
+                    format!("owner `{}` is not a declared Team", owner.value),
+                )
+                .at(entry.file, owner.span, "no Team has this name");
+                if let Some(best) = did_you_mean(&owner.value.0, names) {
+                    d = d.with_note(format!("help: did you mean `{best}`?"));
+                } else {
+                    d = d.with_note(format!(
+                        "help: declare it with `kind: Team` in `{}.yaml`",
+                        owner.value
+                    ));
+                }
+                out.push(d);
+            }
+        }
+    }
+}

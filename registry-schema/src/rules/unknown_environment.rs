@@ -1,0 +1,56 @@
+//! `unknown-environment`: an Identity's `environment` is not one of the
+//! environments listed in `tenure.yaml`.
+//!
+//! Why: guardrails (lifetimes, who may declare production identities) are set
+//! per environment. A typo such as `prod` would slip an identity past the
+//! rules written for `production`.
+//!
+//! Example: `environment: prod` when `tenure.yaml` lists `production`.
+
+use super::Rule;
+use crate::check::Context;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::Declaration;
+use crate::schema::did_you_mean;
+
+pub(crate) const RULE: Rule = Rule {
+    name: "unknown_environment",
+    codes: &[Code::UnknownEnvironment],
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let allowed: Vec<String> = cx
+        .settings
+        .environments
+        .iter()
+        .map(|e| e.value.0.clone())
+        .collect();
+    for entry in &cx.registry.entries {
+        let Declaration::Identity(identity) = &entry.declaration else {
+            continue;
+        };
+        let env = &identity.spec.environment;
+        if allowed.iter().any(|a| *a == env.value.0) {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            Code::UnknownEnvironment,
+            format!("environment `{}` is not listed in `tenure.yaml`", env.value.0),
+        )
+        .at(entry.file, env.span, "unknown environment");
+        if let Some(best) = did_you_mean(&env.value.0, &allowed) {
+            d = d.with_note(format!("help: did you mean `{best}`?"));
+        }
+        d = d.with_note(format!(
+            "environments: {}",
+            allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+        ));
+        if let Some((file, config)) = &cx.registry.config {
+            if let Some(first) = config.spec.environments.first().filter(|e| e.span != crate::Span::default()) {
+                d = d.with_secondary(*file, first.span, "environments are listed here");
+            }
+        }
+        out.push(d);
+    }
+}

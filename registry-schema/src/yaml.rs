@@ -1,0 +1,631 @@
+//! Span-keeping YAML loading on top of `saphyr-parser`.
+//!
+//! tenure reads every file as hostile: one document per file, string keys only,
+//! no duplicate keys, no tags, a small budget of aliases, bounded nesting. The
+//! result is a [`Node`] tree in which every node knows its byte span, so schema
+//! errors and rule findings can point at the exact line.
+//!
+//! Plain scalars are resolved with the YAML 1.2 core schema: `yes`, `on` and
+//! `no` stay strings (no "Norway problem") and `2026-01-31` is a string.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
+
+use crate::span::{Span, Spanned};
+
+/// Limits applied while loading one file.
+#[derive(Clone, Copy, Debug)]
+pub struct LoadLimits {
+    /// Largest file accepted, in bytes.
+    pub max_file_bytes: u64,
+    /// Deepest nesting of sequences and mappings.
+    pub max_depth: usize,
+    /// Most aliases (`*name`) in one file.
+    pub max_aliases: usize,
+    /// Most nodes that aliases may copy in one file (billion-laughs guard).
+    pub max_alias_nodes: usize,
+}
+
+impl Default for LoadLimits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: 256 * 1024,
+            max_depth: 32,
+            max_aliases: 8,
+            max_alias_nodes: 256,
+        }
+    }
+}
+
+/// A YAML node with its span.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// Where the node stands in its file.
+    pub span: Span,
+    /// What the node holds.
+    pub value: Value,
+}
+
+/// The value of a YAML node, resolved with the YAML 1.2 core schema.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Value {
+    /// `null`, `~` or nothing.
+    Null,
+    /// `true` or `false`.
+    Bool(bool),
+    /// An integer that fits in 64 bits.
+    Int(i64),
+    /// A floating point number.
+    Float(f64),
+    /// Any other scalar, and every quoted or block scalar.
+    String(String),
+    /// A sequence.
+    Seq(Vec<Node>),
+    /// A mapping with string keys, in file order.
+    Map(Vec<(Spanned<String>, Node)>),
+}
+
+impl Node {
+    /// The child at mapping key `key`, if this is a mapping that has it.
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.value == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The span of the key `key` in this mapping.
+    pub fn key_span(&self, key: &str) -> Option<Span> {
+        match &self.value {
+            Value::Map(entries) => entries.iter().find(|(k, _)| k.value == key).map(|(k, _)| k.span),
+            _ => None,
+        }
+    }
+
+    /// The string held by this node, if it is a string scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.value {
+            Value::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The node at a JSON pointer (`/spec/federation/issuer`), and the span of
+    /// the mapping key that leads to it, if any.
+    pub fn pointer(&self, pointer: &str) -> Option<(&Node, Option<Span>)> {
+        let mut node = self;
+        let mut key_span = None;
+        for raw in pointer.split('/').skip(1) {
+            let token = raw.replace("~1", "/").replace("~0", "~");
+            match &node.value {
+                Value::Map(entries) => {
+                    let (k, v) = entries.iter().find(|(k, _)| k.value == token)?;
+                    key_span = Some(k.span);
+                    node = v;
+                }
+                Value::Seq(items) => {
+                    node = items.get(token.parse::<usize>().ok()?)?;
+                    key_span = None;
+                }
+                _ => return None,
+            }
+        }
+        Some((node, key_span))
+    }
+
+    /// The JSON pointer of the node (or mapping key) whose span is `span`.
+    pub fn pointer_of(&self, span: Span) -> Option<String> {
+        if self.span == span {
+            return Some(String::new());
+        }
+        match &self.value {
+            Value::Seq(items) => items.iter().enumerate().find_map(|(i, n)| {
+                n.pointer_of(span).map(|rest| format!("/{i}{rest}"))
+            }),
+            Value::Map(entries) => entries.iter().find_map(|(k, n)| {
+                let key = k.value.replace('~', "~0").replace('/', "~1");
+                if k.span == span {
+                    return Some(format!("/{key}"));
+                }
+                n.pointer_of(span).map(|rest| format!("/{key}{rest}"))
+            }),
+            _ => None,
+        }
+    }
+
+    /// Number of nodes in this subtree, itself included.
+    fn weight(&self) -> usize {
+        match &self.value {
+            Value::Seq(items) => 1 + items.iter().map(Node::weight).sum::<usize>(),
+            Value::Map(entries) => 1 + entries.iter().map(|(_, v)| 1 + v.weight()).sum::<usize>(),
+            _ => 1,
+        }
+    }
+
+    /// The node as JSON, for schema validation.
+    pub fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Int(i) => serde_json::Value::from(*i),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Map(entries) => serde_json::Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), v.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+/// Why a file could not be loaded as YAML.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum YamlErrorKind {
+    /// The scanner or parser rejected the text.
+    #[error("invalid YAML: {0}")]
+    Syntax(String),
+    /// A mapping repeats a key.
+    #[error("duplicate key `{0}`")]
+    DuplicateKey(String),
+    /// A mapping key is not a plain string.
+    #[error("mapping keys must be strings")]
+    NonStringKey,
+    /// More aliases than the budget allows.
+    #[error("more than {0} YAML aliases")]
+    TooManyAliases(usize),
+    /// Aliases expand to more nodes than the budget allows.
+    #[error("YAML aliases expand to more than {0} nodes")]
+    AliasExpansion(usize),
+    /// An alias names an anchor that was not defined before it.
+    #[error("alias to an unknown anchor")]
+    UnknownAnchor,
+    /// Tags (`!foo`, `!!int`) change how a value is read; tenure does not accept them.
+    #[error("YAML tags are not allowed (`{0}`)")]
+    Tag(String),
+    /// Nesting deeper than the budget.
+    #[error("nesting deeper than {0} levels")]
+    TooDeep(usize),
+    /// More than one document in the file.
+    #[error("a file holds exactly one YAML document; this one has several")]
+    MultipleDocuments,
+    /// The file holds no document at all.
+    #[error("the file is empty")]
+    Empty,
+}
+
+/// A load failure with the span it concerns.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind}")]
+pub struct YamlError {
+    /// What went wrong.
+    pub kind: YamlErrorKind,
+    /// Where.
+    pub span: Span,
+    /// A related place, e.g. where a duplicated key was first defined.
+    pub previous: Option<Span>,
+}
+
+/// Turns the parser's character offsets into byte offsets.
+enum Offsets {
+    Ascii,
+    Table(Vec<u32>),
+}
+
+impl Offsets {
+    fn new(src: &str) -> Self {
+        if src.is_ascii() {
+            return Offsets::Ascii;
+        }
+        let mut table: Vec<u32> = src
+            .char_indices()
+            .map(|(i, _)| u32::try_from(i).unwrap_or(u32::MAX))
+            .collect();
+        table.push(u32::try_from(src.len()).unwrap_or(u32::MAX));
+        Offsets::Table(table)
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match self {
+            Offsets::Ascii => char_index,
+            Offsets::Table(t) => t
+                .get(char_index)
+                .or(t.last())
+                .map_or(char_index, |&b| b as usize),
+        }
+    }
+
+    fn span(&self, s: saphyr_parser::Span) -> Span {
+        Span::new(self.byte(s.start.index()), self.byte(s.end.index()))
+    }
+}
+
+enum Frame {
+    Seq {
+        start: Span,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+    Map {
+        start: Span,
+        anchor: usize,
+        entries: Vec<(Spanned<String>, Node)>,
+        pending_key: Option<Spanned<String>>,
+    },
+}
+
+/// Load one YAML document. Every error found is returned, in file order; a
+/// syntax error stops the scan, while duplicate keys are all collected.
+pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
+    let offsets = Offsets::new(src);
+    let mut parser = Parser::new_from_str(src);
+    let mut errors = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut anchors: HashMap<usize, Node> = HashMap::new();
+    let mut aliases = 0usize;
+    let mut alias_nodes = 0usize;
+    let mut root: Option<Node> = None;
+    let mut documents = 0usize;
+
+    let fail = |kind, span| YamlError {
+        kind,
+        span,
+        previous: None,
+    };
+
+    while let Some(next) = parser.next() {
+        let (event, raw_span) = match next {
+            Ok(ev) => ev,
+            Err(e) => {
+                let at = offsets.byte(e.marker().index());
+                errors.push(fail(
+                    YamlErrorKind::Syntax(e.info().to_owned()),
+                    Span::new(at, at),
+                ));
+                return Err(errors);
+            }
+        };
+        let span = offsets.span(raw_span);
+        let node = match event {
+            Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
+            Event::StreamEnd => break,
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    errors.push(fail(YamlErrorKind::MultipleDocuments, span));
+                    return Err(errors);
+                }
+                continue;
+            }
+            Event::Alias(id) => {
+                aliases += 1;
+                if aliases > limits.max_aliases {
+                    errors.push(fail(YamlErrorKind::TooManyAliases(limits.max_aliases), span));
+                    return Err(errors);
+                }
+                let Some(target) = anchors.get(&id) else {
+                    errors.push(fail(YamlErrorKind::UnknownAnchor, span));
+                    return Err(errors);
+                };
+                alias_nodes += target.weight();
+                if alias_nodes > limits.max_alias_nodes {
+                    errors.push(fail(
+                        YamlErrorKind::AliasExpansion(limits.max_alias_nodes),
+                        span,
+                    ));
+                    return Err(errors);
+                }
+                let mut copy = target.clone();
+                copy.span = span;
+                copy
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                if let Some(tag) = tag {
+                    errors.push(fail(YamlErrorKind::Tag(tag_name(&tag)), span));
+                    return Err(errors);
+                }
+                let value = if style == ScalarStyle::Plain {
+                    resolve_plain(&text)
+                } else {
+                    Value::String(text.into_owned())
+                };
+                let node = Node { span, value };
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                let is_seq = matches!(event, Event::SequenceStart(..));
+                let (Event::SequenceStart(anchor, tag) | Event::MappingStart(anchor, tag)) = event
+                else {
+                    continue;
+                };
+                if let Some(tag) = tag {
+                    errors.push(fail(YamlErrorKind::Tag(tag_name(&tag)), span));
+                    return Err(errors);
+                }
+                if stack.len() >= limits.max_depth {
+                    errors.push(fail(YamlErrorKind::TooDeep(limits.max_depth), span));
+                    return Err(errors);
+                }
+                stack.push(if is_seq {
+                    Frame::Seq {
+                        start: span,
+                        anchor,
+                        items: Vec::new(),
+                    }
+                } else {
+                    Frame::Map {
+                        start: span,
+                        anchor,
+                        entries: Vec::with_capacity(8),
+                        pending_key: None,
+                    }
+                });
+                continue;
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = stack.pop() else {
+                    continue;
+                };
+                let (start, anchor, value) = match frame {
+                    Frame::Seq {
+                        start,
+                        anchor,
+                        items,
+                    } => (start, anchor, Value::Seq(items)),
+                    Frame::Map {
+                        start,
+                        anchor,
+                        entries,
+                        ..
+                    } => (start, anchor, Value::Map(entries)),
+                };
+                let end = match &value {
+                    Value::Seq(items) => items.last().map(|n| n.span.end),
+                    Value::Map(entries) => entries.last().map(|(_, n)| n.span.end),
+                    _ => None,
+                }
+                .unwrap_or(span.end)
+                .max(start.end);
+                let node = Node {
+                    span: Span {
+                        start: start.start,
+                        end,
+                    },
+                    value,
+                };
+                if anchor != 0 {
+                    anchors.insert(anchor, node.clone());
+                }
+                node
+            }
+        };
+        // Attach the finished node to its parent, or make it the root.
+        match stack.last_mut() {
+            None => root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                entries,
+                pending_key,
+                ..
+            }) => match pending_key.take() {
+                None => match node.value {
+                    Value::String(key) => {
+                        if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == key) {
+                            errors.push(YamlError {
+                                kind: YamlErrorKind::DuplicateKey(key.clone()),
+                                span: node.span,
+                                previous: Some(first.span),
+                            });
+                        }
+                        *pending_key = Some(Spanned::new(node.span, key));
+                    }
+                    // A plain `true` or `1` as a key is read as text, as every editor shows it.
+                    Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null
+                        if is_plain_text(src, node.span) =>
+                    {
+                        let key = src[node.span.range()].to_owned();
+                        *pending_key = Some(Spanned::new(node.span, key));
+                    }
+                    _ => {
+                        errors.push(fail(YamlErrorKind::NonStringKey, node.span));
+                        return Err(errors);
+                    }
+                },
+                Some(key) => {
+                    // Later duplicates are reported, and the first value is kept.
+                    if !entries.iter().any(|(k, _)| k.value == key.value) {
+                        entries.push((key, node));
+                    }
+                }
+            },
+        }
+    }
+
+    match root {
+        _ if !errors.is_empty() => Err(errors),
+        Some(root) => Ok(root),
+        None => Err(vec![fail(YamlErrorKind::Empty, Span::new(0, 0))]),
+    }
+}
+
+/// A tag as it was most likely written: `!!int` rather than its expanded form.
+fn tag_name(tag: &saphyr_parser::Tag) -> String {
+    match tag.handle.as_str() {
+        "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
+        handle => format!("{handle}{}", tag.suffix),
+    }
+}
+
+fn is_plain_text(src: &str, span: Span) -> bool {
+    src.get(span.range()).is_some_and(|s| !s.is_empty())
+}
+
+/// Resolve a plain scalar with the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let first = bytes[0];
+    // Fast exit: most scalars in a registry are words, not numbers.
+    if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
+        return Value::String(text.to_owned());
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if let Ok(i) = i64::from_str_radix(hex, 16) {
+                return Value::Int(i);
+            }
+        }
+    } else if let Some(oct) = text.strip_prefix("0o") {
+        if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
+            if let Ok(i) = i64::from_str_radix(oct, 8) {
+                return Value::Int(i);
+            }
+        }
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return match text.parse::<i64>() {
+            Ok(i) => Value::Int(i),
+            Err(_) => Value::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
+        };
+    }
+    if is_core_float(digits) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::String(text.to_owned())
+}
+
+/// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`
+fn is_core_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let int_digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    i += int_digits;
+    let mut frac_digits = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac_digits = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        i += frac_digits;
+    }
+    if int_digits == 0 && frac_digits == 0 {
+        return false;
+    }
+    if matches!(b.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        let exp = b[i..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if exp == 0 {
+            return false;
+        }
+        i += exp;
+    }
+    i == b.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(src: &str) -> Node {
+        load(src, &LoadLimits::default()).expect("valid YAML")
+    }
+
+    fn err(src: &str) -> Vec<YamlError> {
+        load(src, &LoadLimits::default()).expect_err("invalid YAML")
+    }
+
+    #[test]
+    fn spans_point_at_values() {
+        let src = "a: 1\nb:\n  c: hello\n";
+        let root = ok(src);
+        let c = root.pointer("/b/c").expect("path").0;
+        assert_eq!(&src[c.span.range()], "hello");
+        let key = root.pointer("/b/c").expect("path").1.expect("key");
+        assert_eq!(&src[key.range()], "c");
+    }
+
+    #[test]
+    fn spans_are_bytes_even_with_multibyte_text() {
+        let src = "a: \"héllo\"\nb: x\n";
+        let root = ok(src);
+        let b = root.get("b").expect("b");
+        assert_eq!(&src[b.span.range()], "x");
+    }
+
+    #[test]
+    fn core_schema_resolution() {
+        let root = ok("a: yes\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n");
+        assert_eq!(root.get("a").map(|n| &n.value), Some(&Value::String("yes".into())));
+        assert_eq!(root.get("b").map(|n| &n.value), Some(&Value::String("2026-01-31".into())));
+        assert_eq!(root.get("c").map(|n| &n.value), Some(&Value::Int(12)));
+        assert_eq!(root.get("d").map(|n| &n.value), Some(&Value::Float(1.5)));
+        assert_eq!(root.get("e").map(|n| &n.value), Some(&Value::Null));
+        assert_eq!(root.get("f").map(|n| &n.value), Some(&Value::String("12".into())));
+        assert_eq!(root.get("g").map(|n| &n.value), Some(&Value::Int(31)));
+        assert_eq!(root.get("h").map(|n| &n.value), Some(&Value::Bool(true)));
+        assert_eq!(root.get("i").map(|n| &n.value), Some(&Value::Float(1000.0)));
+    }
+
+    #[test]
+    fn duplicate_keys_are_all_reported_with_the_first_place() {
+        let src = "a: 1\nb: 2\na: 3\nb: 4\n";
+        let errors = err(src);
+        assert_eq!(errors.len(), 2);
+        assert_eq!(errors[0].kind, YamlErrorKind::DuplicateKey("a".into()));
+        assert_eq!(errors[0].previous.map(|s| s.start), Some(0));
+        assert_eq!(&src[errors[1].span.range()], "b");
+    }
+
+    #[test]
+    fn billion_laughs_is_stopped() {
+        let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+        for i in 0..7 {
+            let prev = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
+            src.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}]\n"));
+        }
+        let errors = err(&src);
+        assert!(matches!(
+            errors[0].kind,
+            YamlErrorKind::AliasExpansion(_) | YamlErrorKind::TooManyAliases(_)
+        ));
+    }
+
+    #[test]
+    fn a_few_aliases_are_fine() {
+        let root = ok("base: &b {x: 1}\ncopy: *b\n");
+        assert_eq!(root.get("copy").and_then(|n| n.get("x")).map(|n| &n.value), Some(&Value::Int(1)));
+    }
+
+    #[test]
+    fn rejected_shapes() {
+        assert!(matches!(err("a: !!int 3\n")[0].kind, YamlErrorKind::Tag(_)));
+        assert!(matches!(err("a: 1\n---\nb: 2\n")[0].kind, YamlErrorKind::MultipleDocuments));
+        assert!(matches!(err("")[0].kind, YamlErrorKind::Empty));
+        assert!(matches!(err("? [a]\n: 1\n")[0].kind, YamlErrorKind::NonStringKey));
+        assert!(matches!(err("a: [\n")[0].kind, YamlErrorKind::Syntax(_)));
+        let deep = "[".repeat(40) + &"]".repeat(40);
+        assert!(matches!(err(&deep)[0].kind, YamlErrorKind::TooDeep(_)));
+    }
+}
