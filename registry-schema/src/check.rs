@@ -64,7 +64,9 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
     let mut teams = HashMap::new();
     for entry in &registry.entries {
         if let Declaration::Team(team) = &entry.declaration {
-            teams.entry(entry.declaration.name()).or_insert((entry.file, &**team));
+            teams
+                .entry(entry.declaration.name())
+                .or_insert((entry.file, &**team));
         }
     }
     let cx = Context {

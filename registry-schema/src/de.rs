@@ -64,9 +64,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
             Value::Int(i) => visitor.visit_i64(*i),
             Value::Float(f) => visitor.visit_f64(*f),
             Value::String(s) => visitor.visit_borrowed_str(s),
-            Value::Seq(items) => visitor.visit_seq(Seq {
-                iter: items.iter(),
-            }),
+            Value::Seq(items) => visitor.visit_seq(Seq { iter: items.iter() }),
             Value::Map(entries) => visitor.visit_map(Map {
                 iter: entries.iter(),
                 value: None,
@@ -238,7 +236,8 @@ impl<'de> MapAccess<'de> for SpannedMap<'de> {
             2 => SPANNED_VALUE,
             _ => return Ok(None),
         };
-        seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         let state = self.state;
@@ -268,7 +267,8 @@ impl<'de> MapAccess<'de> for OwnedSpannedMap {
             2 => SPANNED_VALUE,
             _ => return Ok(None),
         };
-        seed.deserialize(BorrowedStrDeserializer::new(key)).map(Some)
+        seed.deserialize(BorrowedStrDeserializer::new(key))
+            .map(Some)
     }
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
         let state = self.state;

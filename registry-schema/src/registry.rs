@@ -320,7 +320,10 @@ fn load_file(id: FileId, rel: String, abs: &Path, options: &LoadOptions) -> File
     if let Err(e) = read {
         return broken(
             String::new(),
-            vec![here(Code::UnreadableFile, format!("cannot read `{rel}`: {e}"))],
+            vec![here(
+                Code::UnreadableFile,
+                format!("cannot read `{rel}`: {e}"),
+            )],
         );
     }
     if bytes.len() as u64 > limits.max_file_bytes {
@@ -351,7 +354,11 @@ fn load_file(id: FileId, rel: String, abs: &Path, options: &LoadOptions) -> File
                         Code::InvalidUtf8,
                         format!("`{rel}` is not UTF-8 (byte {bad} is invalid)"),
                     )
-                    .at(id, Span::new(line_start, line_end), "the invalid byte follows here")
+                    .at(
+                        id,
+                        Span::new(line_start, line_end),
+                        "the invalid byte follows here",
+                    )
                     .with_note("save the file as UTF-8"),
                 ],
             );
@@ -387,7 +394,9 @@ fn load_file(id: FileId, rel: String, abs: &Path, options: &LoadOptions) -> File
     }
     let outcome = match kind {
         Kind::Registry => from_node(&root).map(|c| Outcome::Config(Box::new(c))),
-        Kind::Team => from_node(&root).map(|t| Outcome::Declaration(Box::new(Declaration::Team(Box::new(t))))),
+        Kind::Team => {
+            from_node(&root).map(|t| Outcome::Declaration(Box::new(Declaration::Team(Box::new(t)))))
+        }
         Kind::Identity => from_node(&root)
             .map(|i| Outcome::Declaration(Box::new(Declaration::Identity(Box::new(i))))),
         Kind::SigningKey => from_node(&root)
@@ -458,9 +467,9 @@ fn yaml_diagnostic(id: FileId, e: yaml::YamlError, offset: usize) -> Diagnostic 
         d = d.with_secondary(id, shift_span(prev), "first defined here");
     }
     match e.kind {
-        YamlErrorKind::DuplicateKey(_) => d.with_note(
-            "YAML tools disagree on which of two values wins; tenure accepts neither",
-        ),
+        YamlErrorKind::DuplicateKey(_) => {
+            d.with_note("YAML tools disagree on which of two values wins; tenure accepts neither")
+        }
         YamlErrorKind::TooManyAliases(_) | YamlErrorKind::AliasExpansion(_) => {
             d.with_note("write the values out; declarations are reviewed as written")
         }
@@ -478,15 +487,21 @@ fn classify(
     let head = schema::head_span(src, root);
     if !matches!(root.value, yaml::Value::Map(_)) {
         return Err(vec![
-            Diagnostic::new(Code::NotADeclaration, "the document is not a mapping")
-                .at(id, head, "expected `apiVersion`, `kind`, `metadata` and `spec`"),
+            Diagnostic::new(Code::NotADeclaration, "the document is not a mapping").at(
+                id,
+                head,
+                "expected `apiVersion`, `kind`, `metadata` and `spec`",
+            ),
         ]);
     }
     let mut out = Vec::new();
     match root.get("apiVersion") {
         None => out.push(
-            Diagnostic::new(Code::MissingField, "missing field `apiVersion`")
-                .at(id, head, "the document needs `apiVersion: tenure/v1`"),
+            Diagnostic::new(Code::MissingField, "missing field `apiVersion`").at(
+                id,
+                head,
+                "the document needs `apiVersion: tenure/v1`",
+            ),
         ),
         Some(v) if v.as_str() != Some("tenure/v1") => out.push(
             Diagnostic::new(
@@ -501,8 +516,11 @@ fn classify(
     let kind = match root.get("kind") {
         None => {
             out.push(
-                Diagnostic::new(Code::MissingField, "missing field `kind`")
-                    .at(id, head, "the document needs `kind`"),
+                Diagnostic::new(Code::MissingField, "missing field `kind`").at(
+                    id,
+                    head,
+                    "the document needs `kind`",
+                ),
             );
             None
         }
@@ -534,7 +552,10 @@ fn classify(
         Some((k, span)) if is_config_file && k != Kind::Registry => out.push(
             Diagnostic::new(
                 Code::MisplacedKind,
-                format!("`tenure.yaml` holds registry settings (`kind: Registry`), not a {}", k.as_str()),
+                format!(
+                    "`tenure.yaml` holds registry settings (`kind: Registry`), not a {}",
+                    k.as_str()
+                ),
             )
             .at(id, span, "expected `Registry`"),
         ),

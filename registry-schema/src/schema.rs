@@ -152,8 +152,11 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
                     } else {
                         format!("in `{field}`")
                     };
-                    let mut d = Diagnostic::new(Code::UnknownField, format!("unknown field `{name}` {place}"))
-                        .at(file, span, "not a field of this kind");
+                    let mut d = Diagnostic::new(
+                        Code::UnknownField,
+                        format!("unknown field `{name}` {place}"),
+                    )
+                    .at(file, span, "not a field of this kind");
                     if let Some(best) = did_you_mean(name, &known) {
                         d = d.with_note(format!("help: did you mean `{best}`?"));
                     }
@@ -167,19 +170,34 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
                 let name = property.as_str().unwrap_or_default();
                 let full = join_path(&field, name);
                 let (code, message) = if name == "expires" {
-                    (Code::MissingExpiry, format!("`{full}` is missing: every grant of trust needs an end date"))
+                    (
+                        Code::MissingExpiry,
+                        format!("`{full}` is missing: every grant of trust needs an end date"),
+                    )
                 } else {
                     (Code::MissingField, format!("missing field `{full}`"))
                 };
-                let parent = if field.is_empty() { "the document".to_owned() } else { format!("`{field}`") };
-                out.push(Diagnostic::new(code, message).at(file, at_key, format!("{parent} needs `{name}`")));
+                let parent = if field.is_empty() {
+                    "the document".to_owned()
+                } else {
+                    format!("`{field}`")
+                };
+                out.push(Diagnostic::new(code, message).at(
+                    file,
+                    at_key,
+                    format!("{parent} needs `{name}`"),
+                ));
             }
             ValidationErrorKind::Type { kind: expected } => {
                 let expected = format!("{expected:?}").to_lowercase();
                 out.push(
                     Diagnostic::new(
                         Code::InvalidType,
-                        format!("`{field}` must be {}, found {}", type_phrase(&expected), node_type(node)),
+                        format!(
+                            "`{field}` must be {}, found {}",
+                            type_phrase(&expected),
+                            node_type(node)
+                        ),
                     )
                     .at(file, at_value, "wrong type"),
                 );
@@ -187,7 +205,11 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
             ValidationErrorKind::Enum { options } => {
                 let allowed: Vec<String> = options
                     .as_array()
-                    .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|v| v.as_str().map(str::to_owned))
+                            .collect()
+                    })
                     .unwrap_or_default();
                 out.push(not_one_of(file, &pointer, &field, node, &allowed));
             }
@@ -202,7 +224,9 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
                 }
                 out.push(d);
             }
-            ValidationErrorKind::OneOfNotValid { .. } if const_options(&compiled.schema, &pointer).is_some() => {
+            ValidationErrorKind::OneOfNotValid { .. }
+                if const_options(&compiled.schema, &pointer).is_some() =>
+            {
                 // Documented enums are generated as `oneOf` of `const`s; report them as enums.
                 let allowed = const_options(&compiled.schema, &pointer).unwrap_or_default();
                 out.push(not_one_of(file, &pointer, &field, node, &allowed));
@@ -210,8 +234,11 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
             _ => {
                 let message = error.masked().to_string();
                 out.push(
-                    Diagnostic::new(Code::InvalidValue, format!("`{field}`: {message}"))
-                        .at(file, at_value, "not allowed here"),
+                    Diagnostic::new(Code::InvalidValue, format!("`{field}`: {message}")).at(
+                        file,
+                        at_value,
+                        "not allowed here",
+                    ),
                 );
             }
         }
@@ -219,10 +246,23 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
     out
 }
 
-fn not_one_of(file: FileId, pointer: &str, field: &str, node: &Node, allowed: &[String]) -> Diagnostic {
-    let code = if pointer == "/apiVersion" { Code::UnsupportedApiVersion } else { Code::InvalidValue };
-    let mut d = Diagnostic::new(code, format!("`{field}` must be one of {}", quote_list(allowed)))
-        .at(file, node.span, "not an allowed value");
+fn not_one_of(
+    file: FileId,
+    pointer: &str,
+    field: &str,
+    node: &Node,
+    allowed: &[String],
+) -> Diagnostic {
+    let code = if pointer == "/apiVersion" {
+        Code::UnsupportedApiVersion
+    } else {
+        Code::InvalidValue
+    };
+    let mut d = Diagnostic::new(
+        code,
+        format!("`{field}` must be one of {}", quote_list(allowed)),
+    )
+    .at(file, node.span, "not an allowed value");
     if let Some(best) = node.as_str().and_then(|found| did_you_mean(found, allowed)) {
         d = d.with_note(format!("help: did you mean `{best}`?"));
     }
@@ -260,19 +300,29 @@ pub fn display_path(pointer: &str) -> String {
 }
 
 fn join_path(parent: &str, name: &str) -> String {
-    if parent.is_empty() { name.to_owned() } else { format!("{parent}.{name}") }
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}.{name}")
+    }
 }
 
 fn quote_list(items: &[String]) -> String {
-    items.iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn type_phrase(expected: &str) -> String {
     // `Single(String)` and friends, as Debug prints them.
-    let words: Vec<&str> = ["string", "integer", "number", "boolean", "object", "array", "null"]
-        .into_iter()
-        .filter(|w| expected.contains(w))
-        .collect();
+    let words: Vec<&str> = [
+        "string", "integer", "number", "boolean", "object", "array", "null",
+    ]
+    .into_iter()
+    .filter(|w| expected.contains(w))
+    .collect();
     let pretty: Vec<String> = words
         .iter()
         .map(|w| match *w {
@@ -282,7 +332,11 @@ fn type_phrase(expected: &str) -> String {
             other => format!("a {other}"),
         })
         .collect();
-    if pretty.is_empty() { expected.to_owned() } else { pretty.join(" or ") }
+    if pretty.is_empty() {
+        expected.to_owned()
+    } else {
+        pretty.join(" or ")
+    }
 }
 
 fn node_type(node: &Node) -> &'static str {
@@ -309,11 +363,11 @@ fn resolve<'a>(root: &'a Json, mut schema: &'a Json) -> &'a Json {
                 None => return schema,
             }
         }
-        if let Some(any) = schema.get("anyOf").and_then(Json::as_array) {
-            if let Some(branch) = any.iter().find(|b| b.get("type") != Some(&json!("null"))) {
-                schema = branch;
-                continue;
-            }
+        if let Some(any) = schema.get("anyOf").and_then(Json::as_array)
+            && let Some(branch) = any.iter().find(|b| b.get("type") != Some(&json!("null")))
+        {
+            schema = branch;
+            continue;
         }
         return schema;
     }
@@ -355,7 +409,9 @@ fn const_options(root: &Json, pointer: &str) -> Option<Vec<String>> {
 
 fn description_at(root: &Json, pointer: &str) -> Option<String> {
     let s = schema_at(root, pointer)?;
-    s.get("description").and_then(Json::as_str).map(str::to_owned)
+    s.get("description")
+        .and_then(Json::as_str)
+        .map(str::to_owned)
 }
 
 /// The closest candidate within a small edit distance.

@@ -175,7 +175,9 @@ impl LineIndex {
         };
         let start = self.starts[line] as usize;
         let end = (offset as usize).min(source.len());
-        let col = source.get(start..end).map_or(end - start, |s| s.chars().count());
+        let col = source
+            .get(start..end)
+            .map_or(end - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 }

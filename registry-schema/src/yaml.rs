@@ -78,7 +78,10 @@ impl Node {
     /// The span of the key `key` in this mapping.
     pub fn key_span(&self, key: &str) -> Option<Span> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.value == key).map(|(k, _)| k.span),
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.value == key)
+                .map(|(k, _)| k.span),
             _ => None,
         }
     }
@@ -120,9 +123,10 @@ impl Node {
             return Some(String::new());
         }
         match &self.value {
-            Value::Seq(items) => items.iter().enumerate().find_map(|(i, n)| {
-                n.pointer_of(span).map(|rest| format!("/{i}{rest}"))
-            }),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, n)| n.pointer_of(span).map(|rest| format!("/{i}{rest}"))),
             Value::Map(entries) => entries.iter().find_map(|(k, n)| {
                 let key = k.value.replace('~', "~0").replace('/', "~1");
                 if k.span == span {
@@ -152,7 +156,9 @@ impl Node {
             Value::Float(f) => serde_json::Number::from_f64(*f)
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Seq(items) => serde_json::Value::Array(items.iter().map(Node::to_json).collect()),
+            Value::Seq(items) => {
+                serde_json::Value::Array(items.iter().map(Node::to_json).collect())
+            }
             Value::Map(entries) => serde_json::Value::Object(
                 entries
                     .iter()
@@ -263,7 +269,7 @@ enum Frame {
 /// syntax error stops the scan, while duplicate keys are all collected.
 pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
     let offsets = Offsets::new(src);
-    let mut parser = Parser::new_from_str(src);
+    let parser = Parser::new_from_str(src);
     let mut errors = Vec::new();
     let mut stack: Vec<Frame> = Vec::new();
     let mut anchors: HashMap<usize, Node> = HashMap::new();
@@ -278,7 +284,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
         previous: None,
     };
 
-    while let Some(next) = parser.next() {
+    for next in parser {
         let (event, raw_span) = match next {
             Ok(ev) => ev,
             Err(e) => {
@@ -305,7 +311,10 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
             Event::Alias(id) => {
                 aliases += 1;
                 if aliases > limits.max_aliases {
-                    errors.push(fail(YamlErrorKind::TooManyAliases(limits.max_aliases), span));
+                    errors.push(fail(
+                        YamlErrorKind::TooManyAliases(limits.max_aliases),
+                        span,
+                    ));
                     return Err(errors);
                 }
                 let Some(target) = anchors.get(&id) else {
@@ -488,17 +497,18 @@ fn resolve_plain(text: &str) -> Value {
         return Value::String(text.to_owned());
     }
     if let Some(hex) = text.strip_prefix("0x") {
-        if !hex.is_empty() && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            if let Ok(i) = i64::from_str_radix(hex, 16) {
-                return Value::Int(i);
-            }
+        if !hex.is_empty()
+            && hex.bytes().all(|b| b.is_ascii_hexdigit())
+            && let Ok(i) = i64::from_str_radix(hex, 16)
+        {
+            return Value::Int(i);
         }
-    } else if let Some(oct) = text.strip_prefix("0o") {
-        if !oct.is_empty() && oct.bytes().all(|b| (b'0'..=b'7').contains(&b)) {
-            if let Ok(i) = i64::from_str_radix(oct, 8) {
-                return Value::Int(i);
-            }
-        }
+    } else if let Some(oct) = text.strip_prefix("0o")
+        && !oct.is_empty()
+        && oct.bytes().all(|b| (b'0'..=b'7').contains(&b))
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -507,10 +517,10 @@ fn resolve_plain(text: &str) -> Value {
             Err(_) => Value::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
         };
     }
-    if is_core_float(digits) {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if is_core_float(digits)
+        && let Ok(f) = text.parse::<f64>()
+    {
+        return Value::Float(f);
     }
     Value::String(text.to_owned())
 }
@@ -576,13 +586,23 @@ mod tests {
 
     #[test]
     fn core_schema_resolution() {
-        let root = ok("a: yes\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n");
-        assert_eq!(root.get("a").map(|n| &n.value), Some(&Value::String("yes".into())));
-        assert_eq!(root.get("b").map(|n| &n.value), Some(&Value::String("2026-01-31".into())));
+        let root =
+            ok("a: yes\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n");
+        assert_eq!(
+            root.get("a").map(|n| &n.value),
+            Some(&Value::String("yes".into()))
+        );
+        assert_eq!(
+            root.get("b").map(|n| &n.value),
+            Some(&Value::String("2026-01-31".into()))
+        );
         assert_eq!(root.get("c").map(|n| &n.value), Some(&Value::Int(12)));
         assert_eq!(root.get("d").map(|n| &n.value), Some(&Value::Float(1.5)));
         assert_eq!(root.get("e").map(|n| &n.value), Some(&Value::Null));
-        assert_eq!(root.get("f").map(|n| &n.value), Some(&Value::String("12".into())));
+        assert_eq!(
+            root.get("f").map(|n| &n.value),
+            Some(&Value::String("12".into()))
+        );
         assert_eq!(root.get("g").map(|n| &n.value), Some(&Value::Int(31)));
         assert_eq!(root.get("h").map(|n| &n.value), Some(&Value::Bool(true)));
         assert_eq!(root.get("i").map(|n| &n.value), Some(&Value::Float(1000.0)));
@@ -602,8 +622,14 @@ mod tests {
     fn billion_laughs_is_stopped() {
         let mut src = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
         for i in 0..7 {
-            let prev = if i == 0 { "a".to_owned() } else { format!("l{}", i - 1) };
-            src.push_str(&format!("l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}]\n"));
+            let prev = if i == 0 {
+                "a".to_owned()
+            } else {
+                format!("l{}", i - 1)
+            };
+            src.push_str(&format!(
+                "l{i}: &l{i} [*{prev}, *{prev}, *{prev}, *{prev}]\n"
+            ));
         }
         let errors = err(&src);
         assert!(matches!(
@@ -615,15 +641,24 @@ mod tests {
     #[test]
     fn a_few_aliases_are_fine() {
         let root = ok("base: &b {x: 1}\ncopy: *b\n");
-        assert_eq!(root.get("copy").and_then(|n| n.get("x")).map(|n| &n.value), Some(&Value::Int(1)));
+        assert_eq!(
+            root.get("copy").and_then(|n| n.get("x")).map(|n| &n.value),
+            Some(&Value::Int(1))
+        );
     }
 
     #[test]
     fn rejected_shapes() {
         assert!(matches!(err("a: !!int 3\n")[0].kind, YamlErrorKind::Tag(_)));
-        assert!(matches!(err("a: 1\n---\nb: 2\n")[0].kind, YamlErrorKind::MultipleDocuments));
+        assert!(matches!(
+            err("a: 1\n---\nb: 2\n")[0].kind,
+            YamlErrorKind::MultipleDocuments
+        ));
         assert!(matches!(err("")[0].kind, YamlErrorKind::Empty));
-        assert!(matches!(err("? [a]\n: 1\n")[0].kind, YamlErrorKind::NonStringKey));
+        assert!(matches!(
+            err("? [a]\n: 1\n")[0].kind,
+            YamlErrorKind::NonStringKey
+        ));
         assert!(matches!(err("a: [\n")[0].kind, YamlErrorKind::Syntax(_)));
         let deep = "[".repeat(40) + &"]".repeat(40);
         assert!(matches!(err(&deep)[0].kind, YamlErrorKind::TooDeep(_)));

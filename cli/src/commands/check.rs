@@ -32,7 +32,10 @@ fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
                 )
             })?;
             // Show paths relative to where the user stands.
-            found.strip_prefix(&cwd).map(Path::to_path_buf).unwrap_or(found)
+            found
+                .strip_prefix(&cwd)
+                .map(Path::to_path_buf)
+                .unwrap_or(found)
         }
     };
     let now = match &args.now {
@@ -71,7 +74,13 @@ fn changed_files(
                 .map(str::to_owned)
                 .collect()
         };
-        listed.extend(lines.iter().map(|l| l.trim()).filter(|l| !l.is_empty()).map(PathBuf::from));
+        listed.extend(
+            lines
+                .iter()
+                .map(|l| l.trim())
+                .filter(|l| !l.is_empty())
+                .map(PathBuf::from),
+        );
     }
     if listed.is_empty() && args.changed_from.is_none() {
         return Ok(None);

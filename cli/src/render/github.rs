@@ -11,7 +11,9 @@ use super::Files;
 
 /// Escape the message part of a workflow command.
 fn escape_data(s: &str) -> String {
-    s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
 }
 
 /// Escape a property value of a workflow command.
@@ -40,13 +42,21 @@ pub(crate) fn render(
                 props.push(format!("endColumn={}", loc.end_column));
             }
         }
-        props.push(format!("title={}", escape_property(&format!("tenure ({})", d.code))));
+        props.push(format!(
+            "title={}",
+            escape_property(&format!("tenure ({})", d.code))
+        ));
         let mut message = d.message.clone();
         for note in &d.notes {
             message.push('\n');
             message.push_str(note);
         }
-        writeln!(out, "::{command} {}::{}", props.join(","), escape_data(&message))?;
+        writeln!(
+            out,
+            "::{command} {}::{}",
+            props.join(","),
+            escape_data(&message)
+        )?;
     }
     let s = Summary::of(diagnostics);
     writeln!(

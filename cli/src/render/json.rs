@@ -84,9 +84,10 @@ pub(crate) fn render(
                 code: d.code,
                 severity: d.severity,
                 message: &d.message,
-                location: d.primary.as_ref().map(|l| {
-                    location(files.locate(l), [l.span.start, l.span.end], &l.message)
-                }),
+                location: d
+                    .primary
+                    .as_ref()
+                    .map(|l| location(files.locate(l), [l.span.start, l.span.end], &l.message)),
                 related: d
                     .secondary
                     .iter()

@@ -57,7 +57,11 @@ impl<'a> Files<'a> {
     /// The registry root as shown to the user.
     pub(crate) fn display_path_of_root(&self) -> String {
         let base = self.base.to_string_lossy().replace('\\', "/");
-        if base.is_empty() { ".".to_owned() } else { base }
+        if base.is_empty() {
+            ".".to_owned()
+        } else {
+            base
+        }
     }
 
     pub(crate) fn text(&self, file: usize) -> &'a str {

@@ -52,7 +52,9 @@ fn every_case_reports_its_code() {
         let json = check(&ws, &["--format", "json"]);
         let found = codes(&json.stdout);
         if !found.contains(&(case.to_owned(), severity.to_owned())) {
-            failures.push(format!("{case}: expected {severity} `{case}`, got {found:?}"));
+            failures.push(format!(
+                "{case}: expected {severity} `{case}`, got {found:?}"
+            ));
         }
         if json.code != exit {
             failures.push(format!("{case}: exit {} instead of {exit}", json.code));
@@ -81,17 +83,42 @@ fn lapsed_entries_fail_only_when_strict_or_changed() {
     assert!(codes(&strict.stdout).contains(&("expired".into(), "error".into())));
 
     // The PR touches the lapsed file: it must be dealt with in that PR.
-    let touched = check(&ws, &["--format", "json", "--changed", "identities/platform/lapsed.yaml"]);
+    let touched = check(
+        &ws,
+        &[
+            "--format",
+            "json",
+            "--changed",
+            "identities/platform/lapsed.yaml",
+        ],
+    );
     assert_eq!(touched.code, 1, "{}", touched.stdout);
 
     // The PR touches something else: the lapsed entry stays a warning.
-    let other = check(&ws, &["--format", "json", "--changed", "identities/platform/deploy-bot.yaml"]);
+    let other = check(
+        &ws,
+        &[
+            "--format",
+            "json",
+            "--changed",
+            "identities/platform/deploy-bot.yaml",
+        ],
+    );
     assert_eq!(other.code, 0);
 
     // The same list from stdin, as `git diff --name-only | tenure check --changed-from -`.
     let piped = ws
         .tenure()
-        .args(["check", "identities", "--now", super::common::NOW, "--format", "json", "--changed-from", "-"])
+        .args([
+            "check",
+            "identities",
+            "--now",
+            super::common::NOW,
+            "--format",
+            "json",
+            "--changed-from",
+            "-",
+        ])
         .stdin("README.md\nidentities/platform/lapsed.yaml\n")
         .run();
     assert_eq!(piped.code, 1, "{}", piped.stdout);
@@ -102,22 +129,52 @@ fn the_clock_decides_lapsed_and_soon() {
     let ws = Workspace::base();
     // deploy-bot expires 2027-03-01: inside the 30-day window on 2027-02-10,
     // still valid through 1 March, lapsed on 2 March.
-    let soon = ws.tenure().args(["check", "identities", "--format", "json"]).env("TENURE_NOW", "2027-02-10").run();
+    let soon = ws
+        .tenure()
+        .args(["check", "identities", "--format", "json"])
+        .env("TENURE_NOW", "2027-02-10")
+        .run();
     assert!(codes(&soon.stdout).contains(&("expires-soon".into(), "note".into())));
-    let last_day = ws.tenure().args(["check", "identities", "--format", "json", "--now", "2027-03-01T23:59:59Z"]).run();
+    let last_day = ws
+        .tenure()
+        .args([
+            "check",
+            "identities",
+            "--format",
+            "json",
+            "--now",
+            "2027-03-01T23:59:59Z",
+        ])
+        .run();
     assert!(!codes(&last_day.stdout).iter().any(|(c, _)| c == "expired"));
-    let lapsed = ws.tenure().args(["check", "identities", "--format", "json", "--now", "2027-03-02"]).run();
+    let lapsed = ws
+        .tenure()
+        .args([
+            "check",
+            "identities",
+            "--format",
+            "json",
+            "--now",
+            "2027-03-02",
+        ])
+        .run();
     assert!(codes(&lapsed.stdout).iter().any(|(c, _)| c == "expired"));
 }
 
 #[test]
 fn broken_team_does_not_cascade_into_unknown_owner() {
     let ws = Workspace::base();
-    ws.write("teams/platform.yaml", "apiVersion: tenure/v1\nkind: Team\nmetadata: [\n");
+    ws.write(
+        "teams/platform.yaml",
+        "apiVersion: tenure/v1\nkind: Team\nmetadata: [\n",
+    );
     let out = check(&ws, &["--format", "json"]);
     let found = codes(&out.stdout);
     assert!(found.iter().any(|(c, _)| c == "yaml-syntax"));
-    assert!(!found.iter().any(|(c, _)| c == "unknown-owner"), "{found:?}");
+    assert!(
+        !found.iter().any(|(c, _)| c == "unknown-owner"),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -125,10 +182,24 @@ fn all_findings_in_one_run() {
     let ws = Workspace::base();
     ws.write("platform/a.yaml", "a: [\n");
     ws.write("platform/b.yaml", "apiVersion: tenure/v1\nkind: Nope\n");
-    ws.write("platform/c.yaml", std::fs::read_to_string(super::common::fixtures().join("unknown-owner/identities/platform/orphan.yaml")).expect("fixture"));
+    ws.write(
+        "platform/c.yaml",
+        std::fs::read_to_string(
+            super::common::fixtures().join("unknown-owner/identities/platform/orphan.yaml"),
+        )
+        .expect("fixture"),
+    );
     let out = check(&ws, &["--format", "json"]);
     let found: Vec<String> = codes(&out.stdout).into_iter().map(|(c, _)| c).collect();
-    for code in ["yaml-syntax", "unknown-kind", "unknown-owner", "name-mismatch"] {
-        assert!(found.iter().any(|c| c == code), "missing {code} in {found:?}");
+    for code in [
+        "yaml-syntax",
+        "unknown-kind",
+        "unknown-owner",
+        "name-mismatch",
+    ] {
+        assert!(
+            found.iter().any(|c| c == code),
+            "missing {code} in {found:?}"
+        );
     }
 }

@@ -23,7 +23,11 @@ fn github_annotations() {
     let out = check(&several_findings(), &["--format", "github"]);
     assert_eq!(out.code, 1);
     for line in out.stdout.lines().filter(|l| l.starts_with("::")) {
-        assert!(line.starts_with("::error file=identities/") || line.starts_with("::warning file=identities/"), "{line}");
+        assert!(
+            line.starts_with("::error file=identities/")
+                || line.starts_with("::warning file=identities/"),
+            "{line}"
+        );
         assert!(!line.contains('\n'));
     }
     insta::assert_snapshot!(out.transcript());
@@ -39,7 +43,10 @@ fn sarif() {
     let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
     for result in run["results"].as_array().expect("results") {
         let index = result["ruleIndex"].as_u64().expect("ruleIndex") as usize;
-        assert_eq!(rules[index]["id"], result["ruleId"], "ruleIndex points at the rule");
+        assert_eq!(
+            rules[index]["id"], result["ruleId"],
+            "ruleIndex points at the rule"
+        );
         let region = &result["locations"][0]["physicalLocation"]["region"];
         assert!(region["startLine"].as_u64().expect("startLine") >= 1);
         assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));

@@ -19,7 +19,10 @@ fn symlink_leaving_the_registry_is_rejected() {
     assert_eq!(out.code, 1);
     let found = codes(&out.stdout);
     assert_eq!(
-        found.iter().filter(|(c, _)| c == "symlink-outside-registry").count(),
+        found
+            .iter()
+            .filter(|(c, _)| c == "symlink-outside-registry")
+            .count(),
         2,
         "{found:?}"
     );
@@ -29,13 +32,27 @@ fn symlink_leaving_the_registry_is_rejected() {
 #[test]
 fn links_inside_the_registry_are_fine_and_dangling_ones_are_reported() {
     let ws = Workspace::base();
-    std::os::unix::fs::symlink(ws.registry().join("platform"), ws.registry().join("alias-dir")).expect("link");
-    std::os::unix::fs::symlink(ws.registry().join("nowhere.yaml"), ws.registry().join("platform/gone.yaml")).expect("link");
+    std::os::unix::fs::symlink(
+        ws.registry().join("platform"),
+        ws.registry().join("alias-dir"),
+    )
+    .expect("link");
+    std::os::unix::fs::symlink(
+        ws.registry().join("nowhere.yaml"),
+        ws.registry().join("platform/gone.yaml"),
+    )
+    .expect("link");
     let out = check(&ws, &["--format", "json"]);
     let found = codes(&out.stdout);
     // The folder link is not followed, so nothing is declared twice.
-    assert!(!found.iter().any(|(c, _)| c == "duplicate-name"), "{found:?}");
-    assert!(found.contains(&("unreadable-file".into(), "error".into())), "{found:?}");
+    assert!(
+        !found.iter().any(|(c, _)| c == "duplicate-name"),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("unreadable-file".into(), "error".into())),
+        "{found:?}"
+    );
 }
 
 #[test]
@@ -52,7 +69,10 @@ fn oversized_file_is_rejected_without_parsing() {
 #[test]
 fn invalid_utf8_names_the_line() {
     let ws = Workspace::base();
-    ws.write("platform/latin1.yaml", b"apiVersion: tenure/v1\nkind: Identity\nmetadata:\n  name: caf\xe9\n");
+    ws.write(
+        "platform/latin1.yaml",
+        b"apiVersion: tenure/v1\nkind: Identity\nmetadata:\n  name: caf\xe9\n",
+    );
     let out = check(&ws, &[]);
     assert_eq!(out.code, 1);
     insta::assert_snapshot!(out.transcript());
@@ -61,8 +81,12 @@ fn invalid_utf8_names_the_line() {
 #[test]
 fn byte_order_mark_is_accepted_and_spans_stay_right() {
     let ws = Workspace::base();
-    let text = std::fs::read_to_string(ws.registry().join("platform/deploy-bot.yaml")).expect("read");
-    let with_bom = format!("\u{feff}{}", text.replace("owner: platform", "owner: nobody"));
+    let text =
+        std::fs::read_to_string(ws.registry().join("platform/deploy-bot.yaml")).expect("read");
+    let with_bom = format!(
+        "\u{feff}{}",
+        text.replace("owner: platform", "owner: nobody")
+    );
     ws.write("platform/deploy-bot.yaml", with_bom);
     let out = check(&ws, &["--format", "json"]);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");

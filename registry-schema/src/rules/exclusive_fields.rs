@@ -34,7 +34,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     entry.file,
                     "spec",
                     ("keyless", spec.keyless.as_ref().map(|k| k.issuer.span)),
-                    ("publicKey", spec.public_key.as_ref().map(|k| k.algorithm.span)),
+                    (
+                        "publicKey",
+                        spec.public_key.as_ref().map(|k| k.algorithm.span),
+                    ),
                     name_span,
                 );
                 if let Some(keyless) = &spec.keyless {
@@ -43,7 +46,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         entry.file,
                         "spec.keyless",
                         ("identity", keyless.identity.as_ref().map(|s| s.span)),
-                        ("identityPattern", keyless.identity_pattern.as_ref().map(|s| s.span)),
+                        (
+                            "identityPattern",
+                            keyless.identity_pattern.as_ref().map(|s| s.span),
+                        ),
                         keyless.issuer.span,
                     );
                 }
@@ -55,7 +61,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         entry.file,
                         "spec.federation",
                         ("subject", fed.subject.as_ref().map(|s| s.span)),
-                        ("subjectPattern", fed.subject_pattern.as_ref().map(|s| s.span)),
+                        (
+                            "subjectPattern",
+                            fed.subject_pattern.as_ref().map(|s| s.span),
+                        ),
                         fed.issuer.span,
                     );
                 }

@@ -35,10 +35,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         regex_at(out, file, "spec.federation.subjectPattern", p);
                     }
                     for (claim, p) in &fed.claim_patterns {
-                        regex_at(out, file, &format!("spec.federation.claimPatterns.{}", claim.value), p);
+                        regex_at(
+                            out,
+                            file,
+                            &format!("spec.federation.claimPatterns.{}", claim.value),
+                            p,
+                        );
                     }
                 }
-                if let Some(r) = identity.spec.github.as_ref().and_then(|g| g.git_ref.as_ref()) {
+                if let Some(r) = identity
+                    .spec
+                    .github
+                    .as_ref()
+                    .and_then(|g| g.git_ref.as_ref())
+                {
                     glob_at(out, file, "spec.github.ref", r);
                 }
             }
@@ -88,8 +98,11 @@ fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Span
 fn glob_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
     if let Err(e) = compile_glob(&pattern.value) {
         out.push(
-            Diagnostic::new(Code::InvalidPattern, format!("`{field}` is not a valid glob"))
-                .at(file, pattern.span, e.kind().to_string()),
+            Diagnostic::new(
+                Code::InvalidPattern,
+                format!("`{field}` is not a valid glob"),
+            )
+            .at(file, pattern.span, e.kind().to_string()),
         );
     }
 }

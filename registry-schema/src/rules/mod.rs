@@ -47,5 +47,9 @@ pub(crate) fn days_between(from: jiff::Timestamp, to: jiff::Timestamp) -> i64 {
 
 /// "1 day" / "3 days".
 pub(crate) fn plural_days(n: i64) -> String {
-    if n == 1 { "1 day".to_owned() } else { format!("{n} days") }
+    if n == 1 {
+        "1 day".to_owned()
+    } else {
+        format!("{n} days")
+    }
 }

@@ -28,8 +28,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Code::NameMismatch,
                     format!("`{file_name}` declares `{}`", name.value),
                 )
-                .at(entry.file, name.span, format!("the file should be `{expected}`"))
-                .with_note(format!("help: rename the file to `{expected}` or change `metadata.name`")),
+                .at(
+                    entry.file,
+                    name.span,
+                    format!("the file should be `{expected}`"),
+                )
+                .with_note(format!(
+                    "help: rename the file to `{expected}` or change `metadata.name`"
+                )),
             );
         }
     }

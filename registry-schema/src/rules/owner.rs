@@ -32,8 +32,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             format!("owner team `{}` has no members", owner.value),
                         )
                         .at(entry.file, owner.span, "owned by an empty team")
-                        .with_secondary(*team_file, team.metadata.name.span, "declared here with no members or maintainers")
-                        .with_note("add members to the team, or give the declaration another owner"),
+                        .with_secondary(
+                            *team_file,
+                            team.metadata.name.span,
+                            "declared here with no members or maintainers",
+                        )
+                        .with_note(
+                            "add members to the team, or give the declaration another owner",
+                        ),
                     );
                 }
             }

@@ -31,12 +31,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         };
         let env = &identity.spec.environment;
-        if allowed.iter().any(|a| *a == env.value.0) {
+        if allowed.contains(&env.value.0) {
             continue;
         }
         let mut d = Diagnostic::new(
             Code::UnknownEnvironment,
-            format!("environment `{}` is not listed in `tenure.yaml`", env.value.0),
+            format!(
+                "environment `{}` is not listed in `tenure.yaml`",
+                env.value.0
+            ),
         )
         .at(entry.file, env.span, "unknown environment");
         if let Some(best) = did_you_mean(&env.value.0, &allowed) {
@@ -44,12 +47,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
         d = d.with_note(format!(
             "environments: {}",
-            allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")
+            allowed
+                .iter()
+                .map(|a| format!("`{a}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
-        if let Some((file, config)) = &cx.registry.config {
-            if let Some(first) = config.spec.environments.first().filter(|e| e.span != crate::Span::default()) {
-                d = d.with_secondary(*file, first.span, "environments are listed here");
-            }
+        if let Some((file, config)) = &cx.registry.config
+            && let Some(first) = config
+                .spec
+                .environments
+                .first()
+                .filter(|e| e.span != crate::Span::default())
+        {
+            d = d.with_secondary(*file, first.span, "environments are listed here");
         }
         out.push(d);
     }
