@@ -106,8 +106,6 @@ fn schema_prints_the_shipped_files() {
 #[test]
 fn the_shipped_identities_registry_passes() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let out = Tenure::new(&root)
-        .args(["check", "identities"])
-        .run();
+    let out = Tenure::new(&root).args(["check", "identities"]).run();
     assert_eq!(out.code, 0, "{}", out.transcript());
 }
