@@ -105,9 +105,15 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
 
 enum Candidate {
     /// A `.yaml` file to load.
-    Yaml { rel: String, abs: PathBuf },
+    Yaml { rel: String, from: Bytes },
     /// A file to report without reading it.
     Report { rel: String, diagnostic: Diagnostic },
+}
+
+/// Where a file's bytes come from.
+enum Bytes {
+    Disk(PathBuf),
+    Memory(Vec<u8>),
 }
 
 /// Load the registry rooted at `root`.
@@ -120,12 +126,52 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Registry, LoadError> {
         .map_err(|_| LoadError::NotAFolder(root.to_path_buf()))?;
     let mut candidates = Vec::new();
     walk(root, &canonical_root, "", &mut candidates)?;
+    Ok(assemble(root, candidates, options))
+}
 
+/// Load a registry from files held in memory, e.g. blobs read from a Git
+/// tree: `(path relative to the registry root with `/` separators, bytes)`.
+/// The same rules apply as on disk: dot-files and dot-folders are skipped,
+/// `.yml` files are reported, and every `.yaml` file is loaded.
+pub fn load_memory(root: &Path, files: Vec<(String, Vec<u8>)>, options: &LoadOptions) -> Registry {
+    let mut files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .filter(|(rel, _)| !rel.split('/').any(|seg| seg.starts_with('.')))
+        .collect();
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    let candidates = files
+        .into_iter()
+        .filter_map(|(rel, bytes)| {
+            if rel.ends_with(".yaml") {
+                Some(Candidate::Yaml {
+                    rel,
+                    from: Bytes::Memory(bytes),
+                })
+            } else if rel.ends_with(".yml") {
+                Some(ignored_yml(rel))
+            } else {
+                None
+            }
+        })
+        .collect();
+    assemble(root, candidates, options)
+}
+
+fn ignored_yml(rel: String) -> Candidate {
+    let diagnostic = Diagnostic::new(
+        Code::IgnoredYmlFile,
+        format!("`{rel}` is not read: declarations end in `.yaml`"),
+    )
+    .with_note("help: rename it to `.yaml`");
+    Candidate::Report { rel, diagnostic }
+}
+
+fn assemble(root: &Path, candidates: Vec<Candidate>, options: &LoadOptions) -> Registry {
     let results: Vec<FileResult> = candidates
         .into_par_iter()
         .enumerate()
         .map(|(id, c)| match c {
-            Candidate::Yaml { rel, abs } => load_file(id, rel, &abs, options),
+            Candidate::Yaml { rel, from } => load_file(id, rel, from, options),
             Candidate::Report { rel, diagnostic } => FileResult {
                 source: SourceFile {
                     path: rel,
@@ -182,7 +228,7 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Registry, LoadError> {
             .with_note("help: run `tenure init` or create `tenure.yaml` with `kind: Registry`"),
         );
     }
-    Ok(registry)
+    registry
 }
 
 fn file_stem(path: &str) -> Option<&str> {
@@ -272,16 +318,12 @@ fn walk(
             continue;
         }
         if is_yaml {
-            out.push(Candidate::Yaml { rel, abs });
-        } else if is_yml {
-            out.push(Candidate::Report {
-                rel: rel.clone(),
-                diagnostic: Diagnostic::new(
-                    Code::IgnoredYmlFile,
-                    format!("`{rel}` is not read: declarations end in `.yaml`"),
-                )
-                .with_note("help: rename it to `.yaml`"),
+            out.push(Candidate::Yaml {
+                rel,
+                from: Bytes::Disk(abs),
             });
+        } else if is_yml {
+            out.push(ignored_yml(rel));
         }
     }
     Ok(())
@@ -300,7 +342,7 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn load_file(id: FileId, rel: String, abs: &Path, options: &LoadOptions) -> FileResult {
+fn load_file(id: FileId, rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
     let limits = &options.limits;
     let broken = |text: String, diagnostics: Vec<Diagnostic>| FileResult {
         source: SourceFile {
@@ -312,20 +354,30 @@ fn load_file(id: FileId, rel: String, abs: &Path, options: &LoadOptions) -> File
     };
     let here = |code, message: String| Diagnostic::new(code, message).at(id, Span::default(), "");
 
-    let mut bytes = Vec::new();
-    let read = fs::File::open(abs).and_then(|f| {
-        // Read one byte past the limit to tell "at the limit" from "over it" without a stat.
-        f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes)
-    });
-    if let Err(e) = read {
-        return broken(
-            String::new(),
-            vec![here(
-                Code::UnreadableFile,
-                format!("cannot read `{rel}`: {e}"),
-            )],
-        );
-    }
+    let read = match from {
+        Bytes::Memory(bytes) => Ok(bytes),
+        Bytes::Disk(abs) => {
+            let mut bytes = Vec::new();
+            fs::File::open(abs)
+                .and_then(|f| {
+                    // One byte past the limit tells "at the limit" from "over it" without a stat.
+                    f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes)
+                })
+                .map(|_| bytes)
+        }
+    };
+    let bytes = match read {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            return broken(
+                String::new(),
+                vec![here(
+                    Code::UnreadableFile,
+                    format!("cannot read `{rel}`: {e}"),
+                )],
+            );
+        }
+    };
     if bytes.len() as u64 > limits.max_file_bytes {
         return broken(
             String::new(),

@@ -37,3 +37,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::{Code, Severity};
+    use crate::rules::testing::{identity, run};
+
+    #[test]
+    fn future_creation_is_a_warning() {
+        let a = identity("x", "2027-01-01", "2027-06-01", "");
+        let found = run(&[("x.yaml", &a)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].severity),
+            (Code::CreatedInFuture, Severity::Warning)
+        );
+    }
+}

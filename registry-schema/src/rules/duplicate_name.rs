@@ -37,3 +37,28 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity, run};
+
+    #[test]
+    fn second_declaration_is_flagged_with_the_first_as_secondary() {
+        let a = identity("x", "2026-01-01", "2027-06-01", "");
+        let found = run(&[("a/x.yaml", &a), ("b/x.yaml", &a)]);
+        let dup: Vec<_> = found
+            .iter()
+            .filter(|d| d.code == Code::DuplicateName)
+            .collect();
+        assert_eq!(dup.len(), 1);
+        assert_eq!(dup[0].secondary.len(), 1);
+    }
+
+    #[test]
+    fn distinct_names_pass() {
+        let a = identity("x", "2026-01-01", "2027-06-01", "");
+        let b = identity("y", "2026-01-01", "2027-06-01", "");
+        assert!(!codes(&[("x.yaml", &a), ("y.yaml", &b)]).contains(&Code::DuplicateName));
+    }
+}

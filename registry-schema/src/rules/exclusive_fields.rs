@@ -102,3 +102,47 @@ fn exactly_one(
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity};
+
+    const FED: &str = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n";
+
+    #[test]
+    fn federation_subject_exactly_one() {
+        let both = identity(
+            "x",
+            "2026-01-01",
+            "2027-06-01",
+            &format!("{FED}    subject: a\n    subjectPattern: \"^a$\"\n"),
+        );
+        assert_eq!(codes(&[("x.yaml", &both)]), vec![Code::ConflictingFields]);
+        let neither = identity("x", "2026-01-01", "2027-06-01", FED);
+        assert_eq!(codes(&[("x.yaml", &neither)]), vec![Code::MissingField]);
+        let one = identity(
+            "x",
+            "2026-01-01",
+            "2027-06-01",
+            &format!("{FED}    subject: a\n"),
+        );
+        assert_eq!(codes(&[("x.yaml", &one)]), vec![]);
+    }
+
+    #[test]
+    fn signing_key_needs_keyless_or_public_key() {
+        let key = "apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: k\n  owner: team-a\n  description: Key.\nspec:\n  created: 2026-01-01\n  expires: 2027-01-01\n  allows:\n    artifacts: [\"a-*\"]\n";
+        assert_eq!(codes(&[("k.yaml", key)]), vec![Code::MissingField]);
+        let keyless = key.replace("  allows:", "  keyless:\n    issuer: https://token.actions.githubusercontent.com\n    identity: https://github.com/a/b/.github/workflows/r.yml@refs/tags/v1\n  allows:");
+        assert_eq!(codes(&[("k.yaml", &keyless)]), vec![]);
+        let both_ids = keyless.replace(
+            "    identity:",
+            "    identityPattern: \"^x$\"\n    identity:",
+        );
+        assert_eq!(
+            codes(&[("k.yaml", &both_ids)]),
+            vec![Code::ConflictingFields]
+        );
+    }
+}

@@ -55,3 +55,69 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+    use std::path::Path;
+
+    use crate::check::{CheckOptions, check};
+    use crate::diagnostic::{Code, Severity};
+    use crate::registry::{LoadOptions, load_memory};
+    use crate::rules::testing::{NOW, identity, run};
+
+    #[test]
+    fn lapsed_is_a_warning_by_default() {
+        let a = identity("x", "2026-01-01", "2026-06-30", "");
+        let found = run(&[("x.yaml", &a)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].code, found[0].severity),
+            (Code::Expired, Severity::Warning)
+        );
+        assert!(
+            found[0].message.contains("146 days ago"),
+            "{}",
+            found[0].message
+        );
+    }
+
+    #[test]
+    fn lapsed_is_an_error_when_strict_or_changed() {
+        let a = identity("x", "2026-01-01", "2026-06-30", "");
+        let files = vec![("x.yaml".to_owned(), a.into_bytes())];
+        let registry = load_memory(Path::new("r"), files, &LoadOptions::default());
+        let mut options = CheckOptions::at(NOW.parse().expect("now"));
+        options.strict = true;
+        let strict = check(&registry, &options);
+        assert!(
+            strict
+                .iter()
+                .any(|d| d.code == Code::Expired && d.severity == Severity::Error)
+        );
+        options.strict = false;
+        options.changed = Some(HashSet::from(["x.yaml".to_owned()]));
+        let changed = check(&registry, &options);
+        assert!(
+            changed
+                .iter()
+                .any(|d| d.code == Code::Expired && d.severity == Severity::Error)
+        );
+    }
+
+    #[test]
+    fn an_exact_expiry_instant_is_honoured() {
+        let later_today = identity("x", "2026-01-01", "2026-11-24T18:00:00Z", "");
+        assert!(
+            run(&[("x.yaml", &later_today)])
+                .iter()
+                .all(|d| d.code != Code::Expired)
+        );
+        let this_morning = identity("y", "2026-01-01", "2026-11-24T06:00:00Z", "");
+        assert!(
+            run(&[("y.yaml", &this_morning)])
+                .iter()
+                .any(|d| d.code == Code::Expired)
+        );
+    }
+}

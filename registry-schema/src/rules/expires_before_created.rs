@@ -35,3 +35,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity};
+
+    #[test]
+    fn swapped_dates() {
+        let a = identity("x", "2026-10-01", "2025-10-01", "");
+        assert!(codes(&[("x.yaml", &a)]).contains(&Code::ExpiresBeforeCreated));
+        // One day is a valid (if short) term: a date-only `expires` covers the whole day.
+        let same_day = identity("y", "2026-12-01", "2026-12-01", "");
+        assert!(!codes(&[("y.yaml", &same_day)]).contains(&Code::ExpiresBeforeCreated));
+    }
+}

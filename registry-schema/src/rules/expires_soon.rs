@@ -43,3 +43,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity};
+
+    #[test]
+    fn inside_and_outside_the_window() {
+        let soon = identity("x", "2026-01-01", "2026-12-10", "");
+        assert_eq!(codes(&[("x.yaml", &soon)]), vec![Code::ExpiresSoon]);
+        let later = identity("y", "2026-01-01", "2027-01-10", "");
+        assert_eq!(codes(&[("y.yaml", &later)]), vec![]);
+    }
+}

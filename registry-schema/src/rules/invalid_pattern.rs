@@ -106,3 +106,28 @@ fn glob_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spann
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity};
+
+    #[test]
+    fn bad_regex_and_bad_glob() {
+        let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^repo:(a$\"\n    claimPatterns:\n      job_workflow_ref: \"^x[$\"\n";
+        let a = identity("x", "2026-01-01", "2027-06-01", fed);
+        assert_eq!(
+            codes(&[("x.yaml", &a)]),
+            vec![Code::InvalidPattern, Code::InvalidPattern]
+        );
+        let glob = "  github:\n    repository: acme/web\n    ref: \"refs/heads/[main\"\n";
+        let b = identity("y", "2026-01-01", "2027-06-01", glob);
+        assert_eq!(codes(&[("y.yaml", &b)]), vec![Code::InvalidPattern]);
+    }
+
+    #[test]
+    fn purls_are_not_globs() {
+        let key = "apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: k\n  owner: team-a\n  description: Key.\nspec:\n  created: 2026-01-01\n  expires: 2027-01-01\n  keyless:\n    issuer: https://token.actions.githubusercontent.com\n    identity: x\n  allows:\n    artifacts: [\"pkg:cargo/[weird@1\", \"ok-*.tgz\"]\n";
+        assert_eq!(codes(&[("k.yaml", key)]), vec![]);
+    }
+}

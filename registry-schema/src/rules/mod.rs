@@ -53,3 +53,54 @@ pub(crate) fn plural_days(n: i64) -> String {
         format!("{n} days")
     }
 }
+
+/// A tiny in-memory registry for the rules' unit tests.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use crate::check::{CheckOptions, check};
+    use crate::diagnostic::{Code, Diagnostic};
+    use crate::registry::{LoadOptions, load_memory};
+
+    pub(crate) const NOW: &str = "2026-11-24T12:00:00Z";
+
+    const CONFIG: &str = "apiVersion: tenure/v1\nkind: Registry\nmetadata:\n  name: t\n  owner: team-a\n  description: Test registry.\nspec:\n  environments: [production, ci]\n";
+    const TEAM: &str = "apiVersion: tenure/v1\nkind: Team\nmetadata:\n  name: team-a\n  owner: team-a\n  description: A team.\nspec:\n  members: [alice]\n";
+
+    /// An Identity named `name` with `extra` lines appended under `spec`.
+    pub(crate) fn identity(name: &str, created: &str, expires: &str, extra: &str) -> String {
+        format!(
+            "apiVersion: tenure/v1\nkind: Identity\nmetadata:\n  name: {name}\n  owner: team-a\n  description: An identity.\nspec:\n  type: api-key\n  environment: ci\n  created: {created}\n  expires: {expires}\n{extra}"
+        )
+    }
+
+    /// Check the base registry plus `files`, returning every finding.
+    pub(crate) fn run(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        let mut all = vec![
+            ("tenure.yaml".to_owned(), CONFIG.as_bytes().to_vec()),
+            ("teams/team-a.yaml".to_owned(), TEAM.as_bytes().to_vec()),
+        ];
+        all.extend(
+            files
+                .iter()
+                .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec())),
+        );
+        let registry = load_memory(Path::new("reg"), all, &LoadOptions::default());
+        let options = CheckOptions::at(NOW.parse().expect("timestamp"));
+        check(&registry, &options)
+    }
+
+    /// The codes found, in order.
+    pub(crate) fn codes(files: &[(&str, &str)]) -> Vec<Code> {
+        run(files).into_iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn the_base_is_clean() {
+        assert_eq!(
+            codes(&[("x.yaml", &identity("x", "2026-01-01", "2027-06-01", ""))]),
+            vec![]
+        );
+    }
+}

@@ -40,3 +40,16 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity};
+
+    #[test]
+    fn file_name_must_match() {
+        let a = identity("x", "2026-01-01", "2027-06-01", "");
+        assert_eq!(codes(&[("sub/y.yaml", &a)]), vec![Code::NameMismatch]);
+        assert_eq!(codes(&[("sub/x.yaml", &a)]), vec![]);
+    }
+}

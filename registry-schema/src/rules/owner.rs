@@ -69,3 +69,38 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{codes, identity, run};
+
+    #[test]
+    fn unknown_owner_suggests_the_closest_team() {
+        let a =
+            identity("x", "2026-01-01", "2027-06-01", "").replace("owner: team-a", "owner: team-b");
+        let found = run(&[("x.yaml", &a)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, Code::UnknownOwner);
+        assert!(found[0].notes[0].contains("team-a"), "{:?}", found[0].notes);
+    }
+
+    #[test]
+    fn empty_team_cannot_own() {
+        let empty = "apiVersion: tenure/v1\nkind: Team\nmetadata:\n  name: empty\n  owner: team-a\n  description: Nobody.\nspec: {}\n";
+        let a =
+            identity("x", "2026-01-01", "2027-06-01", "").replace("owner: team-a", "owner: empty");
+        assert_eq!(
+            codes(&[("empty.yaml", empty), ("x.yaml", &a)]),
+            vec![Code::OwnerWithoutMembers]
+        );
+    }
+
+    #[test]
+    fn maintainers_count_as_people() {
+        let team = "apiVersion: tenure/v1\nkind: Team\nmetadata:\n  name: leads\n  owner: team-a\n  description: Leads.\nspec:\n  maintainers: [bob]\n";
+        let a =
+            identity("x", "2026-01-01", "2027-06-01", "").replace("owner: team-a", "owner: leads");
+        assert_eq!(codes(&[("leads.yaml", team), ("x.yaml", &a)]), vec![]);
+    }
+}

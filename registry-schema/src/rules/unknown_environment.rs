@@ -65,3 +65,24 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         out.push(d);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Code;
+    use crate::rules::testing::{identity, run};
+
+    #[test]
+    fn environment_must_be_listed() {
+        let a = identity("x", "2026-01-01", "2027-06-01", "")
+            .replace("environment: ci", "environment: prod");
+        let found = run(&[("x.yaml", &a)]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].code, Code::UnknownEnvironment);
+        assert!(found[0].notes.iter().any(|n| n.contains("`production`")));
+        assert_eq!(
+            found[0].secondary.len(),
+            1,
+            "points at the list in tenure.yaml"
+        );
+    }
+}
