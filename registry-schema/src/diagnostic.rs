@@ -104,7 +104,7 @@ codes! {
     MultipleDocuments = "multiple-documents", Error, "a file holds more than one YAML document";
     /// A file with no document.
     EmptyFile = "empty-file", Error, "a file is empty";
-    /// The document is not a mapping, or lacks `apiVersion`/`kind`.
+    /// The document is not a mapping.
     NotADeclaration = "not-a-declaration", Error, "the document is not a tenure declaration";
     /// `kind: Registry` outside `tenure.yaml`, or another kind inside it.
     MisplacedKind = "misplaced-kind", Error, "a document of this kind does not belong in this file";

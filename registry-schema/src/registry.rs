@@ -56,6 +56,9 @@ pub struct Registry {
     pub entries: Vec<Entry>,
     /// Findings made while loading.
     pub diagnostics: Vec<Diagnostic>,
+    /// `tenure.yaml` exists at the root but did not load: settings are unknown,
+    /// so checks that depend on them stay quiet rather than guess.
+    pub config_broken: bool,
     /// Names (from file names) of files that failed to load, so that other
     /// checks do not pile spurious findings on a reference to them.
     pub broken_names: HashSet<String>,
@@ -160,7 +163,7 @@ pub fn load_memory(root: &Path, files: Vec<(String, Vec<u8>)>, options: &LoadOpt
 fn ignored_yml(rel: String) -> Candidate {
     let diagnostic = Diagnostic::new(
         Code::IgnoredYmlFile,
-        format!("`{rel}` is not read: declarations end in `.yaml`"),
+        "the file is not read: declarations end in `.yaml`",
     )
     .with_note("help: rename it to `.yaml`");
     Candidate::Report { rel, diagnostic }
@@ -190,6 +193,7 @@ fn assemble(root: &Path, candidates: Vec<Candidate>, options: &LoadOptions) -> R
         nested_configs: Vec::new(),
         entries: Vec::with_capacity(results.len()),
         diagnostics: Vec::new(),
+        config_broken: false,
         broken_names: HashSet::new(),
     };
     let mut saw_root_config = false;
@@ -213,19 +217,14 @@ fn assemble(root: &Path, candidates: Vec<Candidate>, options: &LoadOptions) -> R
         registry.diagnostics.extend(result.diagnostics);
         registry.files.push(result.source);
     }
+    registry.config_broken = saw_root_config && registry.config.is_none();
     if !saw_root_config {
-        let id = registry.files.len();
-        registry.files.push(SourceFile {
-            path: CONFIG_FILE.to_owned(),
-            text: String::new(),
-        });
         registry.diagnostics.push(
             Diagnostic::new(
                 Code::MissingRegistryConfig,
                 format!("`{}` has no `{CONFIG_FILE}`", root.display()),
             )
-            .at(id, Span::default(), "")
-            .with_note("help: run `tenure init` or create `tenure.yaml` with `kind: Registry`"),
+            .with_note("help: create `tenure.yaml` with `kind: Registry` at the registry root"),
         );
     }
     registry
@@ -285,7 +284,7 @@ fn walk(
                     rel: rel.clone(),
                     diagnostic: Diagnostic::new(
                         Code::UnreadableFile,
-                        format!("`{rel}` is a symbolic link to nothing"),
+                        "the symbolic link points to nothing",
                     )
                     .with_note("remove the link or restore its target"),
                 });
@@ -301,7 +300,7 @@ fn walk(
                         rel: rel.clone(),
                         diagnostic: Diagnostic::new(
                             Code::SymlinkOutsideRegistry,
-                            format!("`{rel}` is a symbolic link to a place outside the registry"),
+                            "the symbolic link points outside the registry",
                         )
                         .with_note("a declaration must be reviewed where it lives; copy the file into the registry instead"),
                     });
@@ -373,7 +372,7 @@ fn load_file(id: FileId, rel: String, from: Bytes, options: &LoadOptions) -> Fil
                 String::new(),
                 vec![here(
                     Code::UnreadableFile,
-                    format!("cannot read `{rel}`: {e}"),
+                    format!("the file cannot be read: {e}"),
                 )],
             );
         }
@@ -384,7 +383,7 @@ fn load_file(id: FileId, rel: String, from: Bytes, options: &LoadOptions) -> Fil
             vec![here(
                 Code::FileTooLarge,
                 format!(
-                    "`{rel}` is larger than {} KiB; a declaration is a short file",
+                    "the file is larger than {} KiB; a declaration is a short file",
                     limits.max_file_bytes / 1024
                 ),
             )],
@@ -404,7 +403,7 @@ fn load_file(id: FileId, rel: String, from: Bytes, options: &LoadOptions) -> Fil
                 vec![
                     Diagnostic::new(
                         Code::InvalidUtf8,
-                        format!("`{rel}` is not UTF-8 (byte {bad} is invalid)"),
+                        format!("the file is not UTF-8 (byte {bad} is invalid)"),
                     )
                     .at(
                         id,

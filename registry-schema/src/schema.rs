@@ -33,6 +33,7 @@ pub fn generate(kind: Kind) -> Json {
         Kind::SigningKey => generator.into_root_schema_for::<SigningKey>(),
     };
     let mut value = schema.to_value();
+    drop_null(&mut value);
     if let Some(obj) = value.as_object_mut() {
         obj.insert(
             "$id".into(),
@@ -40,6 +41,40 @@ pub fn generate(kind: Kind) -> Json {
         );
     }
     value
+}
+
+/// Optional fields may be left out, not set to `null`: `Option<T>` becomes
+/// plain `T` in the schema. Besides being stricter, this keeps errors inside
+/// optional sections precise; with `anyOf: [T, null]` a typo in
+/// `spec.federation` would surface as one vague `anyOf` failure.
+fn drop_null(value: &mut Json) {
+    match value {
+        Json::Object(obj) => {
+            if let Some(Json::Array(types)) = obj.get_mut("type") {
+                types.retain(|t| t != "null");
+                if types.len() == 1 {
+                    let only = types.remove(0);
+                    obj.insert("type".into(), only);
+                }
+            }
+            let single = match obj.get_mut("anyOf") {
+                Some(Json::Array(branches)) => {
+                    branches.retain(|b| b != &json!({"type": "null"}));
+                    (branches.len() == 1).then(|| branches.remove(0))
+                }
+                _ => None,
+            };
+            if let Some(Json::Object(branch)) = single {
+                obj.remove("anyOf");
+                for (k, v) in branch {
+                    obj.entry(k).or_insert(v);
+                }
+            }
+            obj.values_mut().for_each(drop_null);
+        }
+        Json::Array(items) => items.iter_mut().for_each(drop_null),
+        _ => {}
+    }
 }
 
 /// One schema for every kind, selected by `kind`, for editor completion.
@@ -416,6 +451,16 @@ fn description_at(root: &Json, pointer: &str) -> Option<String> {
 
 /// The closest candidate within a small edit distance.
 pub fn did_you_mean<'a>(word: &str, candidates: &'a [String]) -> Option<&'a str> {
+    // An abbreviation (`prod` for `production`) is as likely as a typo.
+    if word.len() >= 3 {
+        let lower = word.to_lowercase();
+        let mut prefixed = candidates
+            .iter()
+            .filter(|c| c.to_lowercase().starts_with(&lower));
+        if let (Some(only), None) = (prefixed.next(), prefixed.next()) {
+            return Some(only.as_str());
+        }
+    }
     let limit = (word.len() / 3).max(1);
     candidates
         .iter()
@@ -507,5 +552,7 @@ mod tests {
         let c = vec!["expires".to_owned(), "created".to_owned()];
         assert_eq!(did_you_mean("expiers", &c), Some("expires"));
         assert_eq!(did_you_mean("zzz", &c), None);
+        let envs = vec!["production".to_owned(), "staging".to_owned()];
+        assert_eq!(did_you_mean("prod", &envs), Some("production"));
     }
 }

@@ -59,10 +59,13 @@ pub(crate) fn render(
         )?;
     }
     let s = Summary::of(diagnostics);
+    let count = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
     writeln!(
         out,
-        "tenure check: {} errors, {} warnings, {} notes",
-        s.errors, s.warnings, s.notes
+        "tenure check: {}, {}, {}",
+        count(s.errors, "error"),
+        count(s.warnings, "warning"),
+        count(s.notes, "note")
     )?;
     Ok(())
 }

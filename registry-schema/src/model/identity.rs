@@ -239,6 +239,7 @@ pub struct KeyMaterial {
     pub public_key: Spanned<String>,
     /// Whether the key may only read (deploy keys).
     #[serde(default = "default_true")]
+    #[schemars(extend("default" = true))]
     pub read_only: Spanned<bool>,
 }
 

@@ -5,8 +5,8 @@
 //!
 //! How it is reported, so that a lapsed entry never blocks unrelated pull
 //! requests: a **warning** by default; an **error** when the file is part of
-//! the change under review (`--changed`), or with `--strict`. The scheduled
-//! `tenure expire` job, not every PR, deals with lapsed entries.
+//! the change under review (`--changed`), or with `--strict`. A scheduled job
+//! (`tenure check --strict` today), not every PR, deals with lapsed entries.
 //!
 //! Example: `expires: 2026-01-31` checked on 2026-02-01.
 
@@ -49,9 +49,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             )
             .with_severity(severity)
             .at(entry.file, term.expires.span, "lapsed")
-            .with_note(format!(
-                "help: renew it with `tenure renew {name}` in a reviewed PR, or delete the file"
-            )),
+            .with_note(
+                "help: renew it in a reviewed PR (move `expires` forward), or delete the file and revoke the credential",
+            ),
         );
     }
 }

@@ -1,5 +1,5 @@
 //! Cross-file rules of `tenure check`, one per file. Each documents what it
-//! checks, why, and an example; `docs/codes/` has a page per code.
+//! checks, why, and an example; `docs/src/codes/` has a page per code.
 
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};

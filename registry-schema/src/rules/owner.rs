@@ -21,8 +21,20 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let mut team_names: Option<Vec<String>> = None;
-    for entry in &cx.registry.entries {
-        let owner = &entry.declaration.metadata().owner;
+    // `tenure.yaml` is owned too: by the team that guards the guardrails.
+    let config = cx
+        .registry
+        .config
+        .iter()
+        .map(|(file, c)| (*file, &c.metadata));
+    let declarations = cx
+        .registry
+        .entries
+        .iter()
+        .map(|e| (e.file, e.declaration.metadata()));
+    for (file, metadata) in config.chain(declarations) {
+        let entry_file = file;
+        let owner = &metadata.owner;
         match cx.teams.get(owner.value.0.as_str()) {
             Some((team_file, team)) => {
                 if team.spec.people() == 0 {
@@ -31,7 +43,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             Code::OwnerWithoutMembers,
                             format!("owner team `{}` has no members", owner.value),
                         )
-                        .at(entry.file, owner.span, "owned by an empty team")
+                        .at(entry_file, owner.span, "owned by an empty team")
                         .with_secondary(
                             *team_file,
                             team.metadata.name.span,
@@ -55,7 +67,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     Code::UnknownOwner,
                     format!("owner `{}` is not a declared Team", owner.value),
                 )
-                .at(entry.file, owner.span, "no Team has this name");
+                .at(entry_file, owner.span, "no Team has this name");
                 if let Some(best) = did_you_mean(&owner.value.0, names) {
                     d = d.with_note(format!("help: did you mean `{best}`?"));
                 } else {

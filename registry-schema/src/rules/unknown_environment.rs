@@ -20,6 +20,10 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // With a broken `tenure.yaml` the list is unknown; its own error suffices.
+    if cx.registry.config_broken {
+        return;
+    }
     let allowed: Vec<String> = cx
         .settings
         .environments
