@@ -5,7 +5,9 @@ use std::collections::{HashMap, HashSet};
 use crate::diagnostic::{Diagnostic, FileId, Severity};
 use crate::model::{Declaration, RegistrySpec, Team};
 use crate::registry::Registry;
-use crate::rules;
+use rayon::prelude::*;
+
+use crate::rules::{self, Check};
 
 /// How a check run is configured.
 #[derive(Clone, Debug)]
@@ -77,25 +79,32 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
     };
     let mut out = registry.diagnostics.clone();
     for rule in rules::ALL {
-        (rule.check)(&cx, &mut out);
+        if let Check::Registry(f) = rule.check {
+            f(&cx, &mut out);
+        }
     }
-    sort(registry, &mut out);
+    let per_entry: Vec<Diagnostic> = registry
+        .entries
+        .par_iter()
+        .flat_map_iter(|entry| {
+            let mut found = Vec::new();
+            for rule in rules::ALL {
+                if let Check::Entry(f) = rule.check {
+                    f(&cx, entry, &mut found);
+                }
+            }
+            found
+        })
+        .collect();
+    out.extend(per_entry);
+    sort(&mut out);
     out
 }
 
-/// Sort findings by file path, then position, then code.
-pub fn sort(registry: &Registry, diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            d.primary.as_ref().map(|l| {
-                (
-                    registry.files.get(l.file).map(|f| f.path.clone()),
-                    l.span.start,
-                )
-            })
-        };
-        key(a).cmp(&key(b)).then(a.code.cmp(&b.code))
-    });
+/// Sort findings by file (file ids follow path order), position, then code.
+/// Findings about no file in particular come first.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by_key(|d| (d.primary.as_ref().map(|l| (l.file, l.span.start)), d.code));
 }
 
 /// Counts of findings by severity.

@@ -13,6 +13,25 @@ pub fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
         .build()
 }
 
+/// Check that `pattern` is a valid regular expression for [`compile_regex`]
+/// without building the matcher: the same parser the `regex` crate uses, at a
+/// fraction of the cost, so `tenure check` stays fast on large registries. The
+/// size limits are enforced when the pattern is compiled for use.
+pub fn check_regex(pattern: &str) -> Result<(), Box<regex_syntax::Error>> {
+    regex_syntax::Parser::new()
+        .parse(pattern)
+        .map(drop)
+        .map_err(Box::new)
+}
+
+/// Check that `pattern` is a valid glob for [`compile_glob`] without building the matcher.
+pub fn check_glob(pattern: &str) -> Result<(), globset::Error> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .map(drop)
+}
+
 /// Compile a glob (`refs/tags/v*`, `tenure-*.tar.gz`): `*` does not cross `/`,
 /// `**` does.
 pub fn compile_glob(pattern: &str) -> Result<globset::GlobMatcher, globset::Error> {
@@ -40,5 +59,19 @@ mod tests {
         assert!(compile_regex("^repo:acme/(app$").is_err());
         // Look-around is not supported: linear time only.
         assert!(compile_regex("^(?=a)a$").is_err());
+        // The cheap check agrees with the compiler on syntax.
+        for p in [
+            "^repo:acme/app$",
+            "^repo:acme/(app$",
+            "^(?=a)a$",
+            "[z-a]",
+            "\\p{Greek}+",
+            "a{2,1}",
+        ] {
+            assert_eq!(check_regex(p).is_ok(), compile_regex(p).is_ok(), "{p}");
+        }
+        for g in ["refs/tags/v*", "refs/heads/[main", "{a,b", "**/x"] {
+            assert_eq!(check_glob(g).is_ok(), compile_glob(g).is_ok(), "{g}");
+        }
     }
 }

@@ -106,13 +106,6 @@ pub fn discover(start: &Path) -> Option<PathBuf> {
     None
 }
 
-enum Candidate {
-    /// A `.yaml` file to load.
-    Yaml { rel: String, from: Bytes },
-    /// A file to report without reading it.
-    Report { rel: String, diagnostic: Diagnostic },
-}
-
 /// Where a file's bytes come from.
 enum Bytes {
     Disk(PathBuf),
@@ -127,9 +120,8 @@ pub fn load(root: &Path, options: &LoadOptions) -> Result<Registry, LoadError> {
     let canonical_root = root
         .canonicalize()
         .map_err(|_| LoadError::NotAFolder(root.to_path_buf()))?;
-    let mut candidates = Vec::new();
-    walk(root, &canonical_root, "", &mut candidates)?;
-    Ok(assemble(root, candidates, options))
+    let results = walk_and_load(root, &canonical_root, "", options)?;
+    Ok(assemble(root, results))
 }
 
 /// Load a registry from files held in memory, e.g. blobs read from a Git
@@ -142,14 +134,11 @@ pub fn load_memory(root: &Path, files: Vec<(String, Vec<u8>)>, options: &LoadOpt
         .filter(|(rel, _)| !rel.split('/').any(|seg| seg.starts_with('.')))
         .collect();
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let candidates = files
-        .into_iter()
+    let results = files
+        .into_par_iter()
         .filter_map(|(rel, bytes)| {
             if rel.ends_with(".yaml") {
-                Some(Candidate::Yaml {
-                    rel,
-                    from: Bytes::Memory(bytes),
-                })
+                Some(load_file(rel, Bytes::Memory(bytes), options))
             } else if rel.ends_with(".yml") {
                 Some(ignored_yml(rel))
             } else {
@@ -157,35 +146,20 @@ pub fn load_memory(root: &Path, files: Vec<(String, Vec<u8>)>, options: &LoadOpt
             }
         })
         .collect();
-    assemble(root, candidates, options)
+    assemble(root, results)
 }
 
-fn ignored_yml(rel: String) -> Candidate {
+fn ignored_yml(rel: String) -> FileResult {
     let diagnostic = Diagnostic::new(
         Code::IgnoredYmlFile,
         "the file is not read: declarations end in `.yaml`",
     )
     .with_note("help: rename it to `.yaml`");
-    Candidate::Report { rel, diagnostic }
+    report(rel, diagnostic)
 }
 
-fn assemble(root: &Path, candidates: Vec<Candidate>, options: &LoadOptions) -> Registry {
-    let results: Vec<FileResult> = candidates
-        .into_par_iter()
-        .enumerate()
-        .map(|(id, c)| match c {
-            Candidate::Yaml { rel, from } => load_file(id, rel, from, options),
-            Candidate::Report { rel, diagnostic } => FileResult {
-                source: SourceFile {
-                    path: rel,
-                    text: String::new(),
-                },
-                outcome: Outcome::Skipped,
-                diagnostics: vec![with_file(diagnostic, id)],
-            },
-        })
-        .collect();
-
+/// Number the files in path order and gather what they hold.
+fn assemble(root: &Path, results: Vec<FileResult>) -> Registry {
     let mut registry = Registry {
         root: root.to_path_buf(),
         files: Vec::with_capacity(results.len()),
@@ -197,7 +171,14 @@ fn assemble(root: &Path, candidates: Vec<Candidate>, options: &LoadOptions) -> R
         broken_names: HashSet::new(),
     };
     let mut saw_root_config = false;
-    for (id, result) in results.into_iter().enumerate() {
+    for (id, mut result) in results.into_iter().enumerate() {
+        // Every label of a per-file result points into that file.
+        for d in &mut result.diagnostics {
+            d.primary
+                .iter_mut()
+                .chain(d.secondary.iter_mut())
+                .for_each(|l| l.file = id);
+        }
         let is_root_config = result.source.path == CONFIG_FILE;
         saw_root_config |= is_root_config;
         match result.outcome {
@@ -248,14 +229,16 @@ fn with_file(mut d: Diagnostic, file: FileId) -> Diagnostic {
     d
 }
 
-/// List the folder tree in a stable order: sorted names, dot-files and
-/// dot-folders (`.git`, `.github`) skipped.
-fn walk(
+/// List the folder tree in a stable order (sorted names; dot-files and
+/// dot-folders such as `.git` and `.github` skipped) and load every file as
+/// soon as its folder is listed. Folders and files are handled in parallel;
+/// the result keeps path order.
+fn walk_and_load(
     dir: &Path,
     canonical_root: &Path,
     prefix: &str,
-    out: &mut Vec<Candidate>,
-) -> Result<(), LoadError> {
+    options: &LoadOptions,
+) -> Result<Vec<FileResult>, LoadError> {
     let read = fs::read_dir(dir).map_err(|source| LoadError::ListFolder {
         path: dir.to_path_buf(),
         source,
@@ -266,66 +249,71 @@ fn walk(
         .filter(|(n, _)| !n.starts_with('.'))
         .collect();
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (name, entry) in entries {
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
-        let abs = entry.path();
-        let Ok(file_type) = entry.file_type() else {
-            continue;
-        };
-        let is_yaml = name.ends_with(".yaml");
-        let is_yml = name.ends_with(".yml");
-        if file_type.is_symlink() {
-            let Ok(target) = abs.canonicalize() else {
-                out.push(Candidate::Report {
-                    rel: rel.clone(),
-                    diagnostic: Diagnostic::new(
-                        Code::UnreadableFile,
-                        "the symbolic link points to nothing",
-                    )
-                    .with_note("remove the link or restore its target"),
-                });
-                continue;
+    let parts: Vec<Result<Vec<FileResult>, LoadError>> = entries
+        .into_par_iter()
+        .map(|(name, entry)| {
+            let rel = if prefix.is_empty() {
+                name.clone()
+            } else {
+                format!("{prefix}/{name}")
             };
-            let target = Some(target);
-            let inside = target
-                .as_deref()
-                .is_some_and(|t| t.starts_with(canonical_root));
-            if !inside {
-                if is_yaml || is_yml || target.as_deref().is_none_or(Path::is_dir) {
-                    out.push(Candidate::Report {
-                        rel: rel.clone(),
-                        diagnostic: Diagnostic::new(
+            let abs = entry.path();
+            let Ok(file_type) = entry.file_type() else {
+                return Ok(Vec::new());
+            };
+            let is_yaml = name.ends_with(".yaml");
+            let is_yml = name.ends_with(".yml");
+            if file_type.is_symlink() {
+                let Ok(target) = abs.canonicalize() else {
+                    let d = Diagnostic::new(Code::UnreadableFile, "the symbolic link points to nothing")
+                        .with_note("remove the link or restore its target");
+                    return Ok(vec![report(rel, d)]);
+                };
+                if !target.starts_with(canonical_root) {
+                    if is_yaml || is_yml || target.is_dir() {
+                        let d = Diagnostic::new(
                             Code::SymlinkOutsideRegistry,
                             "the symbolic link points outside the registry",
                         )
-                        .with_note("a declaration must be reviewed where it lives; copy the file into the registry instead"),
-                    });
+                        .with_note("a declaration must be reviewed where it lives; copy the file into the registry instead");
+                        return Ok(vec![report(rel, d)]);
+                    }
+                    return Ok(Vec::new());
                 }
-                continue;
+                // A link inside the registry: files are read through it; folders are
+                // not followed (their real path is walked already, and loops are impossible).
+                if target.is_dir() {
+                    return Ok(Vec::new());
+                }
+            } else if file_type.is_dir() {
+                return walk_and_load(&abs, canonical_root, &rel, options);
             }
-            // A link inside the registry: files are read through it; folders are
-            // not followed (their real path is walked already, and loops are impossible).
-            if target.as_deref().is_some_and(Path::is_dir) {
-                continue;
-            }
-        } else if file_type.is_dir() {
-            walk(&abs, canonical_root, &rel, out)?;
-            continue;
-        }
-        if is_yaml {
-            out.push(Candidate::Yaml {
-                rel,
-                from: Bytes::Disk(abs),
-            });
-        } else if is_yml {
-            out.push(ignored_yml(rel));
-        }
+            Ok(if is_yaml {
+                vec![load_file(rel, Bytes::Disk(abs), options)]
+            } else if is_yml {
+                vec![ignored_yml(rel)]
+            } else {
+                Vec::new()
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for part in parts {
+        out.extend(part?);
     }
-    Ok(())
+    Ok(out)
+}
+
+/// A file reported without being read.
+fn report(rel: String, diagnostic: Diagnostic) -> FileResult {
+    FileResult {
+        source: SourceFile {
+            path: rel,
+            text: String::new(),
+        },
+        outcome: Outcome::Skipped,
+        diagnostics: vec![with_file(diagnostic, 0)],
+    }
 }
 
 enum Outcome {
@@ -341,7 +329,35 @@ struct FileResult {
     diagnostics: Vec<Diagnostic>,
 }
 
-fn load_file(id: FileId, rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
+/// Read at most `limit + 1` bytes: one past the limit tells "at the limit"
+/// from "over it" without a `stat`. A per-thread buffer sized to the limit
+/// means one `read` fills a typical file and a second sees the end.
+fn read_limited(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let cap = usize::try_from(limit.saturating_add(1)).unwrap_or(usize::MAX);
+    let mut file = fs::File::open(path)?;
+    BUFFER.with_borrow_mut(|buf| {
+        if buf.len() < cap {
+            buf.resize(cap, 0);
+        }
+        let mut filled = 0;
+        while filled < cap {
+            match file.read(&mut buf[filled..cap]) {
+                Ok(0) => break,
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(buf[..filled].to_vec())
+    })
+}
+
+/// Load one file. Labels point at file 0; [`assemble`] renumbers them.
+fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
+    let id: FileId = 0;
     let limits = &options.limits;
     let broken = |text: String, diagnostics: Vec<Diagnostic>| FileResult {
         source: SourceFile {
@@ -355,15 +371,7 @@ fn load_file(id: FileId, rel: String, from: Bytes, options: &LoadOptions) -> Fil
 
     let read = match from {
         Bytes::Memory(bytes) => Ok(bytes),
-        Bytes::Disk(abs) => {
-            let mut bytes = Vec::new();
-            fs::File::open(abs)
-                .and_then(|f| {
-                    // One byte past the limit tells "at the limit" from "over it" without a stat.
-                    f.take(limits.max_file_bytes + 1).read_to_end(&mut bytes)
-                })
-                .map(|_| bytes)
-        }
+        Bytes::Disk(abs) => read_limited(&abs, limits.max_file_bytes),
     };
     let bytes = match read {
         Ok(bytes) => bytes,

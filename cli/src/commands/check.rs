@@ -131,9 +131,14 @@ pub(crate) fn run(
         Format::Github => render::github::render(&files, &diagnostics, stdout)?,
         Format::Sarif => render::sarif::render(&files, &diagnostics, stdout)?,
     }
-    Ok(if Summary::of(&diagnostics).errors > 0 {
+    let status = if Summary::of(&diagnostics).errors > 0 {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    };
+    // The process ends right after this; freeing a large registry piece by
+    // piece would only delay the exit (a tenth of a second at 100,000 files).
+    std::mem::forget(files);
+    std::mem::forget(registry);
+    Ok(status)
 }

@@ -207,17 +207,33 @@ fn all_findings_in_one_run() {
 #[test]
 fn errors_inside_optional_sections_are_precise() {
     let ws = Workspace::base();
-    let text = std::fs::read_to_string(ws.registry().join("platform/deploy-bot.yaml")).expect("read");
+    let text =
+        std::fs::read_to_string(ws.registry().join("platform/deploy-bot.yaml")).expect("read");
     ws.write(
         "platform/deploy-bot.yaml",
-        text.replace("    subject:", "    subjet:")
-            .replace("workflow: .github/workflows/deploy.yml", "workflow: deploy.yml"),
+        text.replace("    subject:", "    subjet:").replace(
+            "workflow: .github/workflows/deploy.yml",
+            "workflow: deploy.yml",
+        ),
     );
     let out = check(&ws, &[]);
     assert_eq!(out.code, 1);
-    assert!(out.stderr.contains("error[unknown-field]: unknown field `subjet` in `spec.federation`"), "{}", out.stderr);
-    assert!(out.stderr.contains("did you mean `subject`?"), "{}", out.stderr);
-    assert!(out.stderr.contains("`spec.github.workflow` does not match"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("error[unknown-field]: unknown field `subjet` in `spec.federation`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `subject`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("`spec.github.workflow` does not match"),
+        "{}",
+        out.stderr
+    );
     insta::assert_snapshot!(out.transcript());
 }
 
@@ -225,7 +241,10 @@ fn errors_inside_optional_sections_are_precise() {
 fn registry_settings_are_owned_by_a_declared_team() {
     let ws = Workspace::base();
     let text = std::fs::read_to_string(ws.registry().join("tenure.yaml")).expect("read");
-    ws.write("tenure.yaml", text.replace("owner: security", "owner: secops"));
+    ws.write(
+        "tenure.yaml",
+        text.replace("owner: security", "owner: secops"),
+    );
     let out = check(&ws, &["--format", "json"]);
     assert_eq!(out.code, 1);
     let report: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
@@ -236,9 +255,15 @@ fn registry_settings_are_owned_by_a_declared_team() {
 #[test]
 fn broken_settings_do_not_invent_environment_findings() {
     let ws = Workspace::case("unknown-environment");
-    ws.write("tenure.yaml", "apiVersion: tenure/v1\nkind: Registry\nmetadata: [\n");
+    ws.write(
+        "tenure.yaml",
+        "apiVersion: tenure/v1\nkind: Registry\nmetadata: [\n",
+    );
     let out = check(&ws, &["--format", "json"]);
     let found = codes(&out.stdout);
     assert!(found.iter().any(|(c, _)| c == "yaml-syntax"));
-    assert!(!found.iter().any(|(c, _)| c == "unknown-environment"), "{found:?}");
+    assert!(
+        !found.iter().any(|(c, _)| c == "unknown-environment"),
+        "{found:?}"
+    );
 }

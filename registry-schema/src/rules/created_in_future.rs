@@ -5,36 +5,35 @@
 //!
 //! Example: `created: 2062-01-15` in a PR opened in 2026.
 
-use super::{Rule, days_between, plural_days};
+use super::{Check, Rule, days_between, plural_days};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "created_in_future",
     codes: &[Code::CreatedInFuture],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let now = cx.options.now;
-    for entry in &cx.registry.entries {
-        let Some(term) = entry.declaration.term() else {
-            continue;
-        };
-        let created = term.created.value.start();
-        if created > now {
-            out.push(
-                Diagnostic::new(
-                    Code::CreatedInFuture,
-                    format!(
-                        "`created` ({}) is {} in the future",
-                        term.created.value,
-                        plural_days(days_between(now, created).max(1))
-                    ),
-                )
-                .at(entry.file, term.created.span, "not yet reached"),
-            );
-        }
+    let Some(term) = entry.declaration.term() else {
+        return;
+    };
+    let created = term.created.value.start();
+    if created > now {
+        out.push(
+            Diagnostic::new(
+                Code::CreatedInFuture,
+                format!(
+                    "`created` ({}) is {} in the future",
+                    term.created.value,
+                    plural_days(days_between(now, created).max(1))
+                ),
+            )
+            .at(entry.file, term.created.span, "not yet reached"),
+        );
     }
 }
 

@@ -8,14 +8,14 @@
 
 use std::collections::HashMap;
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 
 pub(crate) const RULE: Rule = Rule {
     name: "duplicate_name",
     codes: &[Code::DuplicateName],
-    check,
+    check: Check::Registry(check),
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -11,66 +11,65 @@
 //! Example: `federation: {issuer: ..., subject: repo:acme/app:ref:refs/heads/main,
 //! subjectPattern: "^repo:acme/.*$"}`.
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::Declaration;
+use crate::registry::Entry;
 use crate::span::Span;
 
 pub(crate) const RULE: Rule = Rule {
     name: "exclusive_fields",
     codes: &[Code::ConflictingFields, Code::MissingField],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for entry in &cx.registry.entries {
-        match &entry.declaration {
-            Declaration::SigningKey(key) => {
-                let spec = &key.spec;
-                let name_span = key.metadata.name.span;
+fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    match &entry.declaration {
+        Declaration::SigningKey(key) => {
+            let spec = &key.spec;
+            let name_span = key.metadata.name.span;
+            exactly_one(
+                out,
+                entry.file,
+                "spec",
+                ("keyless", spec.keyless.as_ref().map(|k| k.issuer.span)),
+                (
+                    "publicKey",
+                    spec.public_key.as_ref().map(|k| k.algorithm.span),
+                ),
+                name_span,
+            );
+            if let Some(keyless) = &spec.keyless {
                 exactly_one(
                     out,
                     entry.file,
-                    "spec",
-                    ("keyless", spec.keyless.as_ref().map(|k| k.issuer.span)),
+                    "spec.keyless",
+                    ("identity", keyless.identity.as_ref().map(|s| s.span)),
                     (
-                        "publicKey",
-                        spec.public_key.as_ref().map(|k| k.algorithm.span),
+                        "identityPattern",
+                        keyless.identity_pattern.as_ref().map(|s| s.span),
                     ),
-                    name_span,
+                    keyless.issuer.span,
                 );
-                if let Some(keyless) = &spec.keyless {
-                    exactly_one(
-                        out,
-                        entry.file,
-                        "spec.keyless",
-                        ("identity", keyless.identity.as_ref().map(|s| s.span)),
-                        (
-                            "identityPattern",
-                            keyless.identity_pattern.as_ref().map(|s| s.span),
-                        ),
-                        keyless.issuer.span,
-                    );
-                }
             }
-            Declaration::Identity(identity) => {
-                if let Some(fed) = &identity.spec.federation {
-                    exactly_one(
-                        out,
-                        entry.file,
-                        "spec.federation",
-                        ("subject", fed.subject.as_ref().map(|s| s.span)),
-                        (
-                            "subjectPattern",
-                            fed.subject_pattern.as_ref().map(|s| s.span),
-                        ),
-                        fed.issuer.span,
-                    );
-                }
-            }
-            Declaration::Team(_) => {}
         }
+        Declaration::Identity(identity) => {
+            if let Some(fed) = &identity.spec.federation {
+                exactly_one(
+                    out,
+                    entry.file,
+                    "spec.federation",
+                    ("subject", fed.subject.as_ref().map(|s| s.span)),
+                    (
+                        "subjectPattern",
+                        fed.subject_pattern.as_ref().map(|s| s.span),
+                    ),
+                    fed.issuer.span,
+                );
+            }
+        }
+        Declaration::Team(_) => {}
     }
 }
 

@@ -10,50 +10,49 @@
 //!
 //! Example: `expires: 2026-01-31` checked on 2026-02-01.
 
-use super::{Rule, days_between, plural_days};
+use super::{Check, Rule, days_between, plural_days};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "expired",
     codes: &[Code::Expired],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let now = cx.options.now;
-    for entry in &cx.registry.entries {
-        let Some(term) = entry.declaration.term() else {
-            continue;
-        };
-        let end = term.expires.value.end();
-        if end > now {
-            continue;
-        }
-        let ago = days_between(end, now);
-        let when = if ago == 0 {
-            "today".to_owned()
-        } else {
-            format!("{} ago", plural_days(ago))
-        };
-        let name = entry.declaration.name();
-        let severity = if cx.options.strict || cx.is_changed(entry.file) {
-            Severity::Error
-        } else {
-            Severity::Warning
-        };
-        out.push(
-            Diagnostic::new(
-                Code::Expired,
-                format!("`{name}` lapsed {when} (expires {})", term.expires.value),
-            )
-            .with_severity(severity)
-            .at(entry.file, term.expires.span, "lapsed")
-            .with_note(
-                "help: renew it in a reviewed PR (move `expires` forward), or delete the file and revoke the credential",
-            ),
-        );
+    let Some(term) = entry.declaration.term() else {
+        return;
+    };
+    let end = term.expires.value.end();
+    if end > now {
+        return;
     }
+    let ago = days_between(end, now);
+    let when = if ago == 0 {
+        "today".to_owned()
+    } else {
+        format!("{} ago", plural_days(ago))
+    };
+    let name = entry.declaration.name();
+    let severity = if cx.options.strict || cx.is_changed(entry.file) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    out.push(
+        Diagnostic::new(
+            Code::Expired,
+            format!("`{name}` lapsed {when} (expires {})", term.expires.value),
+        )
+        .with_severity(severity)
+        .at(entry.file, term.expires.span, "lapsed")
+        .with_note(
+            "help: renew it in a reviewed PR (move `expires` forward), or delete the file and revoke the credential",
+        ),
+    );
 }
 
 #[cfg(test)]

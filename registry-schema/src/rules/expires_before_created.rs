@@ -5,34 +5,33 @@
 //!
 //! Example: `created: 2026-03-01`, `expires: 2025-09-01`.
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "expires_before_created",
     codes: &[Code::ExpiresBeforeCreated],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for entry in &cx.registry.entries {
-        let Some(term) = entry.declaration.term() else {
-            continue;
-        };
-        if term.expires.value.end() <= term.created.value.start() {
-            out.push(
-                Diagnostic::new(
-                    Code::ExpiresBeforeCreated,
-                    format!(
-                        "`expires` ({}) is not after `created` ({})",
-                        term.expires.value, term.created.value
-                    ),
-                )
-                .at(entry.file, term.expires.span, "ends here")
-                .with_secondary(entry.file, term.created.span, "starts here"),
-            );
-        }
+fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    let Some(term) = entry.declaration.term() else {
+        return;
+    };
+    if term.expires.value.end() <= term.created.value.start() {
+        out.push(
+            Diagnostic::new(
+                Code::ExpiresBeforeCreated,
+                format!(
+                    "`expires` ({}) is not after `created` ({})",
+                    term.expires.value, term.created.value
+                ),
+            )
+            .at(entry.file, term.expires.span, "ends here")
+            .with_secondary(entry.file, term.created.span, "starts here"),
+        );
     }
 }
 

@@ -6,42 +6,43 @@
 //!
 //! Example: `expires: 2026-12-01` checked on 2026-11-20 with a 30-day window.
 
-use super::{Rule, days_between, plural_days};
+use super::{Check, Rule, days_between, plural_days};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "expires_soon",
     codes: &[Code::ExpiresSoon],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let now = cx.options.now;
     let window = cx.settings.renew_window.value.duration();
-    for entry in &cx.registry.entries {
-        let Some(term) = entry.declaration.term() else {
-            continue;
-        };
-        let end = term.expires.value.end();
-        let opens = end.checked_sub(window).unwrap_or(end);
-        if now < opens || now >= end {
-            continue;
-        }
-        let name = entry.declaration.name();
-        out.push(
-            Diagnostic::new(
-                Code::ExpiresSoon,
-                format!(
-                    "`{name}` lapses in {} (expires {})",
-                    plural_days(days_between(now, end)),
-                    term.expires.value
-                ),
-            )
-            .at(entry.file, term.expires.span, "inside the renew window")
-            .with_note("help: renew it in a reviewed PR: move `expires` forward within the allowed lifetime"),
-        );
+    let Some(term) = entry.declaration.term() else {
+        return;
+    };
+    let end = term.expires.value.end();
+    let opens = end.checked_sub(window).unwrap_or(end);
+    if now < opens || now >= end {
+        return;
     }
+    let name = entry.declaration.name();
+    out.push(
+        Diagnostic::new(
+            Code::ExpiresSoon,
+            format!(
+                "`{name}` lapses in {} (expires {})",
+                plural_days(days_between(now, end)),
+                term.expires.value
+            ),
+        )
+        .at(entry.file, term.expires.span, "inside the renew window")
+        .with_note(
+            "help: renew it in a reviewed PR: move `expires` forward within the allowed lifetime",
+        ),
+    );
 }
 
 #[cfg(test)]

@@ -12,70 +12,69 @@
 //!
 //! Example: `subjectPattern: "^repo:acme/(app$"` (unclosed group).
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::Declaration;
-use crate::pattern::{compile_glob, compile_regex};
+use crate::pattern::{check_glob, check_regex};
+use crate::registry::Entry;
 use crate::span::Spanned;
 
 pub(crate) const RULE: Rule = Rule {
     name: "invalid_pattern",
     codes: &[Code::InvalidPattern],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for entry in &cx.registry.entries {
-        let file = entry.file;
-        match &entry.declaration {
-            Declaration::Identity(identity) => {
-                if let Some(fed) = &identity.spec.federation {
-                    if let Some(p) = &fed.subject_pattern {
-                        regex_at(out, file, "spec.federation.subjectPattern", p);
-                    }
-                    for (claim, p) in &fed.claim_patterns {
-                        regex_at(
-                            out,
-                            file,
-                            &format!("spec.federation.claimPatterns.{}", claim.value),
-                            p,
-                        );
-                    }
+fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    let file = entry.file;
+    match &entry.declaration {
+        Declaration::Identity(identity) => {
+            if let Some(fed) = &identity.spec.federation {
+                if let Some(p) = &fed.subject_pattern {
+                    regex_at(out, file, "spec.federation.subjectPattern", p);
                 }
-                if let Some(r) = identity
-                    .spec
-                    .github
-                    .as_ref()
-                    .and_then(|g| g.git_ref.as_ref())
-                {
-                    glob_at(out, file, "spec.github.ref", r);
+                for (claim, p) in &fed.claim_patterns {
+                    regex_at(
+                        out,
+                        file,
+                        &format!("spec.federation.claimPatterns.{}", claim.value),
+                        p,
+                    );
                 }
             }
-            Declaration::SigningKey(key) => {
-                if let Some(keyless) = &key.spec.keyless {
-                    if let Some(p) = &keyless.identity_pattern {
-                        regex_at(out, file, "spec.keyless.identityPattern", p);
-                    }
-                    if let Some(gh) = &keyless.github {
-                        for r in &gh.refs {
-                            glob_at(out, file, "spec.keyless.github.refs", r);
-                        }
-                    }
-                }
-                for artifact in &key.spec.allows.artifacts {
-                    if !artifact.value.starts_with("pkg:") {
-                        glob_at(out, file, "spec.allows.artifacts", artifact);
-                    }
-                }
+            if let Some(r) = identity
+                .spec
+                .github
+                .as_ref()
+                .and_then(|g| g.git_ref.as_ref())
+            {
+                glob_at(out, file, "spec.github.ref", r);
             }
-            Declaration::Team(_) => {}
         }
+        Declaration::SigningKey(key) => {
+            if let Some(keyless) = &key.spec.keyless {
+                if let Some(p) = &keyless.identity_pattern {
+                    regex_at(out, file, "spec.keyless.identityPattern", p);
+                }
+                if let Some(gh) = &keyless.github {
+                    for r in &gh.refs {
+                        glob_at(out, file, "spec.keyless.github.refs", r);
+                    }
+                }
+            }
+            for artifact in &key.spec.allows.artifacts {
+                if !artifact.value.starts_with("pkg:") {
+                    glob_at(out, file, "spec.allows.artifacts", artifact);
+                }
+            }
+        }
+        Declaration::Team(_) => {}
     }
 }
 
 fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
-    if let Err(e) = compile_regex(&pattern.value) {
+    if let Err(e) = check_regex(&pattern.value) {
         // The regex error is multi-line ASCII art; keep its last line, the reason.
         let reason = e
             .to_string()
@@ -96,7 +95,7 @@ fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Span
 }
 
 fn glob_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
-    if let Err(e) = compile_glob(&pattern.value) {
+    if let Err(e) = check_glob(&pattern.value) {
         out.push(
             Diagnostic::new(
                 Code::InvalidPattern,

@@ -3,6 +3,7 @@
 
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::registry::Entry;
 
 mod created_in_future;
 mod duplicate_name;
@@ -23,7 +24,16 @@ pub struct Rule {
     /// Codes the rule emits.
     pub codes: &'static [Code],
     /// Run the rule.
-    pub check: fn(&Context<'_>, &mut Vec<Diagnostic>),
+    pub check: Check,
+}
+
+/// How a rule runs.
+#[derive(Clone, Copy, Debug)]
+pub enum Check {
+    /// Once per declaration, on its own; these run in parallel.
+    Entry(fn(&Context<'_>, &Entry, &mut Vec<Diagnostic>)),
+    /// Once over the whole registry (names, owners).
+    Registry(fn(&Context<'_>, &mut Vec<Diagnostic>)),
 }
 
 /// Every rule, in the order they run.

@@ -6,38 +6,37 @@
 //!
 //! Example: `identities/ci.yaml` with `metadata.name: release-signer`.
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "name_mismatch",
     codes: &[Code::NameMismatch],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    for entry in &cx.registry.entries {
-        let path = &cx.registry.files[entry.file].path;
-        let file_name = path.rsplit('/').next().unwrap_or(path);
-        let name = &entry.declaration.metadata().name;
-        let expected = format!("{}.yaml", name.value);
-        if file_name != expected {
-            out.push(
-                Diagnostic::new(
-                    Code::NameMismatch,
-                    format!("`{file_name}` declares `{}`", name.value),
-                )
-                .at(
-                    entry.file,
-                    name.span,
-                    format!("the file should be `{expected}`"),
-                )
-                .with_note(format!(
-                    "help: rename the file to `{expected}` or change `metadata.name`"
-                )),
-            );
-        }
+fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
+    let path = &cx.registry.files[entry.file].path;
+    let file_name = path.rsplit('/').next().unwrap_or(path);
+    let name = &entry.declaration.metadata().name;
+    let expected = format!("{}.yaml", name.value);
+    if file_name != expected {
+        out.push(
+            Diagnostic::new(
+                Code::NameMismatch,
+                format!("`{file_name}` declares `{}`", name.value),
+            )
+            .at(
+                entry.file,
+                name.span,
+                format!("the file should be `{expected}`"),
+            )
+            .with_note(format!(
+                "help: rename the file to `{expected}` or change `metadata.name`"
+            )),
+        );
     }
 }
 

@@ -8,7 +8,7 @@
 //! Example: `owner: payment` when the Team is named `payments`; or
 //! `owner: legacy` where `legacy.yaml` lists no members.
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::schema::did_you_mean;
@@ -16,7 +16,7 @@ use crate::schema::did_you_mean;
 pub(crate) const RULE: Rule = Rule {
     name: "owner",
     codes: &[Code::UnknownOwner, Code::OwnerWithoutMembers],
-    check,
+    check: Check::Registry(check),
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

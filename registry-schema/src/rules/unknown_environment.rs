@@ -7,21 +7,34 @@
 //!
 //! Example: `environment: prod` when `tenure.yaml` lists `production`.
 
-use super::Rule;
+use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Declaration;
+use crate::registry::Entry;
 use crate::schema::did_you_mean;
 
 pub(crate) const RULE: Rule = Rule {
     name: "unknown_environment",
     codes: &[Code::UnknownEnvironment],
-    check,
+    check: Check::Entry(check),
 };
 
-fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     // With a broken `tenure.yaml` the list is unknown; its own error suffices.
     if cx.registry.config_broken {
+        return;
+    }
+    let Declaration::Identity(identity) = &entry.declaration else {
+        return;
+    };
+    let env = &identity.spec.environment;
+    if cx
+        .settings
+        .environments
+        .iter()
+        .any(|e| e.value == env.value)
+    {
         return;
     }
     let allowed: Vec<String> = cx
@@ -30,44 +43,35 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .iter()
         .map(|e| e.value.0.clone())
         .collect();
-    for entry in &cx.registry.entries {
-        let Declaration::Identity(identity) = &entry.declaration else {
-            continue;
-        };
-        let env = &identity.spec.environment;
-        if allowed.contains(&env.value.0) {
-            continue;
-        }
-        let mut d = Diagnostic::new(
-            Code::UnknownEnvironment,
-            format!(
-                "environment `{}` is not listed in `tenure.yaml`",
-                env.value.0
-            ),
-        )
-        .at(entry.file, env.span, "unknown environment");
-        if let Some(best) = did_you_mean(&env.value.0, &allowed) {
-            d = d.with_note(format!("help: did you mean `{best}`?"));
-        }
-        d = d.with_note(format!(
-            "environments: {}",
-            allowed
-                .iter()
-                .map(|a| format!("`{a}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        if let Some((file, config)) = &cx.registry.config
-            && let Some(first) = config
-                .spec
-                .environments
-                .first()
-                .filter(|e| e.span != crate::Span::default())
-        {
-            d = d.with_secondary(*file, first.span, "environments are listed here");
-        }
-        out.push(d);
+    let mut d = Diagnostic::new(
+        Code::UnknownEnvironment,
+        format!(
+            "environment `{}` is not listed in `tenure.yaml`",
+            env.value.0
+        ),
+    )
+    .at(entry.file, env.span, "unknown environment");
+    if let Some(best) = did_you_mean(&env.value.0, &allowed) {
+        d = d.with_note(format!("help: did you mean `{best}`?"));
     }
+    d = d.with_note(format!(
+        "environments: {}",
+        allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    ));
+    if let Some((file, config)) = &cx.registry.config
+        && let Some(first) = config
+            .spec
+            .environments
+            .first()
+            .filter(|e| e.span != crate::Span::default())
+    {
+        d = d.with_secondary(*file, first.span, "environments are listed here");
+    }
+    out.push(d);
 }
 
 #[cfg(test)]
