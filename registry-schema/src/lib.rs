@@ -3,6 +3,7 @@
 pub mod check;
 pub mod de;
 pub mod diagnostic;
+mod json_view;
 pub mod model;
 pub mod pattern;
 pub mod registry;

@@ -12,6 +12,7 @@ use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value as Json, json};
 
 use crate::diagnostic::{Code, Diagnostic, FileId};
+use crate::json_view::YamlTree;
 use crate::model::{Identity, Kind, RegistryConfig, SigningKey, Team};
 use crate::span::Span;
 use crate::yaml::{Node, Value};
@@ -136,7 +137,7 @@ pub fn combined_schema_text() -> &'static str {
 
 struct Compiled {
     schema: Json,
-    validator: jsonschema::Validator,
+    validator: jsonschema::Validator<YamlTree>,
 }
 
 fn compiled(kind: Kind) -> &'static Compiled {
@@ -150,7 +151,7 @@ fn compiled(kind: Kind) -> &'static Compiled {
     CELLS[idx].get_or_init(|| {
         let schema: Json =
             serde_json::from_str(shipped(kind)).expect("the shipped schema is valid JSON");
-        let validator = jsonschema::options()
+        let validator = jsonschema::options_for::<YamlTree>()
             .with_draft(jsonschema::Draft::Draft202012)
             // Never fetch a remote `$ref`: every reference is local to the file.
             .offline()
@@ -166,12 +167,12 @@ fn compiled(kind: Kind) -> &'static Compiled {
 /// pointing at the YAML node (or key) it concerns.
 pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnostic> {
     let compiled = compiled(kind);
-    let instance = root.to_json();
-    if compiled.validator.is_valid(&instance) {
+    // Validated in place: the YAML tree is the instance, no JSON copy.
+    if compiled.validator.is_valid(root) {
         return Vec::new();
     }
     let mut out = Vec::new();
-    for error in compiled.validator.iter_errors(&instance) {
+    for error in compiled.validator.iter_errors(root) {
         let pointer = error.instance_path().as_str().to_owned();
         let (node, key_span) = root.pointer(&pointer).unwrap_or((root, None));
         let field = display_path(&pointer);

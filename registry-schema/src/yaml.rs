@@ -339,7 +339,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                     return Err(errors);
                 }
                 let value = if style == ScalarStyle::Plain {
-                    resolve_plain(&text)
+                    resolve_plain(text)
                 } else {
                     Value::String(text.into_owned())
                 };
@@ -477,52 +477,57 @@ fn is_plain_text(src: &str, span: Span) -> bool {
     src.get(span.range()).is_some_and(|s| !s.is_empty())
 }
 
-/// Resolve a plain scalar with the YAML 1.2 core schema.
-fn resolve_plain(text: &str) -> Value {
-    match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
-        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY);
-        }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
-        _ => {}
+/// Resolve a plain scalar with the YAML 1.2 core schema. Strings are moved,
+/// not copied: most scalars in a registry are words.
+fn resolve_plain(text: std::borrow::Cow<'_, str>) -> Value {
+    match resolve_plain_non_string(&text) {
+        Some(value) => value,
+        None => Value::String(text.into_owned()),
     }
-    let bytes = text.as_bytes();
-    let first = bytes[0];
+}
+
+/// The non-string value a plain scalar denotes, if any.
+fn resolve_plain_non_string(text: &str) -> Option<Value> {
+    Some(match text {
+        "" | "~" | "null" | "Null" | "NULL" => Value::Null,
+        "true" | "True" | "TRUE" => Value::Bool(true),
+        "false" | "False" | "FALSE" => Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => Value::Float(f64::INFINITY),
+        "-.inf" | "-.Inf" | "-.INF" => Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => Value::Float(f64::NAN),
+        _ => return resolve_number(text),
+    })
+}
+
+fn resolve_number(text: &str) -> Option<Value> {
+    let first = *text.as_bytes().first()?;
     // Fast exit: most scalars in a registry are words, not numbers.
     if !(first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.') {
-        return Value::String(text.to_owned());
+        return None;
     }
+    let radix = |digits: &str, radix: u32| {
+        (!digits.is_empty() && digits.chars().all(|c| c.is_digit(radix)))
+            .then(|| i64::from_str_radix(digits, radix).ok())
+            .flatten()
+            .map(Value::Int)
+    };
     if let Some(hex) = text.strip_prefix("0x") {
-        if !hex.is_empty()
-            && hex.bytes().all(|b| b.is_ascii_hexdigit())
-            && let Ok(i) = i64::from_str_radix(hex, 16)
-        {
-            return Value::Int(i);
-        }
-    } else if let Some(oct) = text.strip_prefix("0o")
-        && !oct.is_empty()
-        && oct.bytes().all(|b| (b'0'..=b'7').contains(&b))
-        && let Ok(i) = i64::from_str_radix(oct, 8)
-    {
-        return Value::Int(i);
+        return radix(hex, 16);
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        return radix(oct, 8);
     }
     let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-        return match text.parse::<i64>() {
+        return Some(match text.parse::<i64>() {
             Ok(i) => Value::Int(i),
             Err(_) => Value::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
-        };
+        });
     }
-    if is_core_float(digits)
-        && let Ok(f) = text.parse::<f64>()
-    {
-        return Value::Float(f);
+    if is_core_float(digits) {
+        return text.parse::<f64>().ok().map(Value::Float);
     }
-    Value::String(text.to_owned())
+    None
 }
 
 /// `( \. [0-9]+ | [0-9]+ ( \. [0-9]* )? ) ( [eE] [-+]? [0-9]+ )?`

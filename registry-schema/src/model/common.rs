@@ -1,7 +1,6 @@
 //! Types shared by every kind of declaration.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
@@ -30,7 +29,7 @@ pub struct Metadata {
     /// Free-form labels for selection and reporting.
     #[serde(default)]
     #[schemars(extend("propertyNames" = {"pattern": "^[a-z0-9]([a-z0-9./-]{0,61}[a-z0-9])?$"}))]
-    pub labels: BTreeMap<String, String>,
+    pub labels: Mapping<String, String>,
 }
 
 /// A declaration name: lower-case letters, digits and dashes, at most 63 characters.
@@ -213,6 +212,96 @@ impl JsonSchema for Days {
             "type": "string",
             "description": "A length of time: `30d`, `12w` or `1y` (365 days).",
             "pattern": "^[0-9]{1,5}[dwy]$"
+        })
+    }
+}
+
+/// A YAML mapping kept as a list of pairs in file order.
+///
+/// Declarations hold small maps (labels, permissions, claim patterns); a
+/// vector is a fraction of a `BTreeMap`'s memory and keeps the order the
+/// author wrote. Keys are unique: the loader rejects duplicate keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mapping<K, V>(pub Vec<(K, V)>);
+
+impl<K, V> Default for Mapping<K, V> {
+    fn default() -> Self {
+        Self(Vec::new())
+    }
+}
+
+impl<K, V> Mapping<K, V> {
+    /// The pairs, in file order.
+    pub fn iter(&self) -> std::slice::Iter<'_, (K, V)> {
+        self.0.iter()
+    }
+
+    /// Number of pairs.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The value at `key`.
+    pub fn get<Q>(&self, key: &Q) -> Option<&V>
+    where
+        K: std::borrow::Borrow<Q>,
+        Q: PartialEq + ?Sized,
+    {
+        self.0
+            .iter()
+            .find(|(k, _)| k.borrow() == key)
+            .map(|(_, v)| v)
+    }
+}
+
+impl<'a, K, V> IntoIterator for &'a Mapping<K, V> {
+    type Item = &'a (K, V);
+    type IntoIter = std::slice::Iter<'a, (K, V)>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> Deserialize<'de> for Mapping<K, V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<K, V>(std::marker::PhantomData<(K, V)>);
+        impl<'de, K: Deserialize<'de>, V: Deserialize<'de>> serde::de::Visitor<'de> for Visit<K, V> {
+            type Value = Mapping<K, V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Mapping(pairs))
+            }
+        }
+        d.deserialize_map(Visit(std::marker::PhantomData))
+    }
+}
+
+impl<K, V: JsonSchema> JsonSchema for Mapping<K, V> {
+    fn schema_name() -> Cow<'static, str> {
+        format!("Map_of_{}", V::schema_name()).into()
+    }
+    fn inline_schema() -> bool {
+        true
+    }
+    fn json_schema(generator: &mut SchemaGenerator) -> Schema {
+        let value = generator.subschema_for::<V>();
+        json_schema!({
+            "type": "object",
+            "additionalProperties": value
         })
     }
 }

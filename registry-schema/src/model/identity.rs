@@ -1,12 +1,11 @@
 //! `kind: Identity`: one machine identity.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 
-use super::common::{ApiVersion, Instant, Metadata, Text};
+use super::common::{ApiVersion, Instant, Mapping, Metadata, Text};
 use crate::span::Spanned;
 
 /// A machine identity: who owns it, what it may do, and until when.
@@ -61,7 +60,7 @@ pub struct IdentitySpec {
     pub key: Option<KeyMaterial>,
     /// Scopes and the access level granted on each (`contents: read`).
     #[serde(default)]
-    pub permissions: BTreeMap<Spanned<String>, Spanned<Access>>,
+    pub permissions: Mapping<Spanned<String>, Spanned<Access>>,
     /// Why the access is needed; reviewers read this.
     #[serde(default)]
     pub justification: Option<Spanned<Text>>,
@@ -227,7 +226,7 @@ pub struct Federation {
     pub audience: Option<Spanned<String>>,
     /// Further claims and the regular expression each must match (`job_workflow_ref`).
     #[serde(default)]
-    pub claim_patterns: BTreeMap<Spanned<String>, Spanned<String>>,
+    pub claim_patterns: Mapping<Spanned<String>, Spanned<String>>,
 }
 
 /// Public key material for key-based identities. Never a private key.

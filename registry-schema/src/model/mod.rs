@@ -6,7 +6,7 @@ mod registry;
 mod signing_key;
 mod team;
 
-pub use common::{ApiVersion, Days, Instant, Metadata, Name, Term, Text};
+pub use common::{ApiVersion, Days, Instant, Mapping, Metadata, Name, Term, Text};
 pub use identity::{
     Access, AwsBinding, Environment, Federation, GithubBinding, Identity, IdentityKind,
     IdentitySpec, IdentityType, KeyMaterial, Repository,
