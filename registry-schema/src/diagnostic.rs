@@ -7,7 +7,7 @@ use std::fmt;
 
 use crate::span::Span;
 
-/// Index of a source file in a [`Sources`](crate::registry::Sources) table.
+/// Index of a file in [`Registry::files`](crate::registry::Registry::files).
 pub type FileId = usize;
 
 /// How serious a finding is.

@@ -106,3 +106,44 @@ fn the_model_refuses_what_the_schema_refuses() {
         assert!(from_node::<Team>(&root).is_err(), "model accepted {text}");
     }
 }
+
+/// Every code has a docs page (embedded, so `tenure explain` prints it) with
+/// the expected sections, the right default severity, and examples that only
+/// show codes that exist, its own among them.
+#[test]
+fn every_code_has_a_consistent_docs_page() {
+    use tenure_schema::diagnostic::Code;
+    let mut problems = Vec::new();
+    for code in Code::ALL {
+        let page = code.explanation();
+        let name = code.as_str();
+        if page.lines().next() != Some(&format!("# {name}")) {
+            problems.push(format!("{name}: first line is not `# {name}`"));
+        }
+        let severity = format!("Default severity: {}", code.default_severity().as_str());
+        if !page.lines().any(|l| l.trim() == severity) {
+            problems.push(format!("{name}: missing `{severity}`"));
+        }
+        for section in ["## What it checks", "## Why", "## Example", "## How to fix"] {
+            if !page.lines().any(|l| l.trim() == section) {
+                problems.push(format!("{name}: missing section `{section}`"));
+            }
+        }
+        let mut shows_itself = false;
+        for line in page.lines() {
+            for level in ["error[", "warning[", "note["] {
+                if let Some(rest) = line.strip_prefix(level) {
+                    let shown = rest.split(']').next().unwrap_or_default();
+                    if Code::parse(shown).is_none() {
+                        problems.push(format!("{name}: example shows unknown code `{shown}`"));
+                    }
+                    shows_itself |= shown == name;
+                }
+            }
+        }
+        if !shows_itself {
+            problems.push(format!("{name}: no example output shows `{name}`"));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
