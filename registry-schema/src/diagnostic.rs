@@ -125,7 +125,7 @@ codes! {
     /// Two fields that exclude each other are both set.
     ConflictingFields = "conflicting-fields", Error, "two mutually exclusive fields are both set";
     /// A regular expression or glob that does not compile.
-    InvalidPattern = "invalid-pattern", Error, "a pattern does not compile";
+    InvalidPattern = "invalid-pattern", Error, "a regular expression or glob is not valid";
     /// Two declarations share a name.
     DuplicateName = "duplicate-name", Error, "two declarations share a name";
     /// The file name is not `<metadata.name>.yaml`.

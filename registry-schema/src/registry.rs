@@ -52,6 +52,9 @@ pub struct Registry {
     pub config: Option<(FileId, RegistryConfig)>,
     /// `tenure.yaml` files in sub-folders, when they loaded.
     pub nested_configs: Vec<(FileId, RegistryConfig)>,
+    /// How many `.yaml` files were read (files only reported, such as `.yml`
+    /// files and links, are not counted).
+    pub files_loaded: usize,
     /// Every declaration that loaded, in path order.
     pub entries: Vec<Entry>,
     /// Findings made while loading.
@@ -169,6 +172,7 @@ fn assemble(root: &Path, results: Vec<FileResult>) -> Registry {
         diagnostics: Vec::new(),
         config_broken: false,
         broken_names: HashSet::new(),
+        files_loaded: 0,
     };
     let mut saw_root_config = false;
     for (id, mut result) in results.into_iter().enumerate() {
@@ -181,6 +185,7 @@ fn assemble(root: &Path, results: Vec<FileResult>) -> Registry {
         }
         let is_root_config = result.source.path == CONFIG_FILE;
         saw_root_config |= is_root_config;
+        registry.files_loaded += usize::from(!matches!(result.outcome, Outcome::Skipped));
         match result.outcome {
             Outcome::Declaration(declaration) => registry.entries.push(Entry {
                 file: id,
@@ -265,6 +270,9 @@ fn walk_and_load(
             let is_yml = name.ends_with(".yml");
             if file_type.is_symlink() {
                 let Ok(target) = abs.canonicalize() else {
+                    if !(is_yaml || is_yml) {
+                        return Ok(Vec::new());
+                    }
                     let d = Diagnostic::new(Code::UnreadableFile, "the symbolic link points to nothing")
                         .with_note("remove the link or restore its target");
                     return Ok(vec![report(rel, d)]);

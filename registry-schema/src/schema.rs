@@ -249,6 +249,28 @@ pub fn validate(kind: Kind, file: FileId, src: &str, root: &Node) -> Vec<Diagnos
                     .unwrap_or_default();
                 out.push(not_one_of(file, &pointer, &field, node, &allowed));
             }
+            ValidationErrorKind::PropertyNames { error: inner } => {
+                // The offending key is the inner error's instance.
+                let key = inner
+                    .instance()
+                    .as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_default();
+                let span = node.key_span(&key).unwrap_or(at_value);
+                let rule = match inner.kind() {
+                    ValidationErrorKind::Pattern { pattern } => {
+                        format!(" does not match `{pattern}`")
+                    }
+                    _ => " is not allowed".to_owned(),
+                };
+                out.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("key `{key}` in `{field}`{rule}"),
+                    )
+                    .at(file, span, "invalid key"),
+                );
+            }
             ValidationErrorKind::Pattern { pattern } => {
                 let mut d = Diagnostic::new(
                     Code::InvalidValue,

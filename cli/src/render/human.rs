@@ -92,7 +92,7 @@ pub(crate) fn render(
     out.write_all(buffer.as_slice())?;
     let s = Summary::of(diagnostics);
     let declarations = files.registry().entries.len();
-    let files_read = files.registry().files.len();
+    let files_read = files.registry().files_loaded;
     writeln!(
         out,
         "checked {declarations} declaration{} in {files_read} file{}: {} error{}, {} warning{}, {} note{}",

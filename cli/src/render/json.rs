@@ -75,7 +75,7 @@ pub(crate) fn render(
         registry: files.display_path_of_root(),
         summary: JsonSummary {
             counts: Summary::of(diagnostics),
-            files: registry.files.len(),
+            files: registry.files_loaded,
             declarations: registry.entries.len(),
         },
         diagnostics: diagnostics

@@ -74,7 +74,7 @@ impl JsonSchema for Text {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "string",
-            "minLength": 1,
+            "description": "Text with at least one character that is not a space.",
             "pattern": "\\S"
         })
     }

@@ -16,7 +16,7 @@ use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::Declaration;
-use crate::pattern::{check_glob, check_regex};
+use crate::pattern::{check_glob, check_regex, compile_regex};
 use crate::registry::Entry;
 use crate::span::Spanned;
 
@@ -74,7 +74,21 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
 }
 
 fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
-    if let Err(e) = check_regex(&pattern.value) {
+    // Parsing finds every syntax error. Counted repetitions and long patterns can
+    // also exceed the compiled-size limit, so those few are compiled as well.
+    let risky = pattern.value.len() > 64 || pattern.value.contains('{');
+    let result = check_regex(&pattern.value)
+        .map_err(|e| e.to_string())
+        .and_then(|()| {
+            if risky {
+                compile_regex(&pattern.value)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            } else {
+                Ok(())
+            }
+        });
+    if let Err(e) = result {
         // The regex error is multi-line ASCII art; keep its last line, the reason.
         let reason = e
             .to_string()
@@ -122,6 +136,13 @@ mod tests {
         let glob = "  github:\n    repository: acme/web\n    ref: \"refs/heads/[main\"\n";
         let b = identity("y", "2026-01-01", "2027-06-01", glob);
         assert_eq!(codes(&[("y.yaml", &b)]), vec![Code::InvalidPattern]);
+    }
+
+    #[test]
+    fn regexes_over_the_size_limit_are_caught() {
+        let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^(a{1000}){1000}$\"\n";
+        let a = identity("x", "2026-01-01", "2027-06-01", fed);
+        assert_eq!(codes(&[("x.yaml", &a)]), vec![Code::InvalidPattern]);
     }
 
     #[test]

@@ -45,10 +45,17 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         .collect();
     let mut d = Diagnostic::new(
         Code::UnknownEnvironment,
-        format!(
-            "environment `{}` is not listed in `tenure.yaml`",
-            env.value.0
-        ),
+        if cx.registry.config.is_some() {
+            format!(
+                "environment `{}` is not listed in `tenure.yaml`",
+                env.value.0
+            )
+        } else {
+            format!(
+                "environment `{}` is not one of the default environments",
+                env.value.0
+            )
+        },
     )
     .at(entry.file, env.span, "unknown environment");
     if let Some(best) = did_you_mean(&env.value.0, &allowed) {
