@@ -100,6 +100,12 @@ codes! {
     YamlTag = "yaml-tag", Error, "YAML tags are not allowed";
     /// Nesting beyond the depth budget.
     YamlTooDeep = "yaml-too-deep", Error, "YAML nesting exceeds the depth limit";
+    /// A plain scalar that YAML 1.1 tools read differently (`on`, `no`, `010`).
+    AmbiguousScalar = "ambiguous-scalar", Error, "a plain value means something else to YAML 1.1 tools";
+    /// A character that some tools read as a line break, or that hides text.
+    ForbiddenCharacter = "forbidden-character", Error, "a control, line-separator or bidirectional character";
+    /// A private key in the registry.
+    SecretInRegistry = "secret-in-registry", Error, "the registry holds a secret";
     /// More than one YAML document in a file.
     MultipleDocuments = "multiple-documents", Error, "a file holds more than one YAML document";
     /// A file with no document.

@@ -140,9 +140,10 @@ pub fn load_memory(root: &Path, files: Vec<(String, Vec<u8>)>, options: &LoadOpt
     let results = files
         .into_par_iter()
         .filter_map(|(rel, bytes)| {
-            if rel.ends_with(".yaml") {
+            let lower = rel.to_ascii_lowercase();
+            if lower.ends_with(".yaml") {
                 Some(load_file(rel, Bytes::Memory(bytes), options))
-            } else if rel.ends_with(".yml") {
+            } else if lower.ends_with(".yml") {
                 Some(ignored_yml(rel))
             } else {
                 None
@@ -248,11 +249,35 @@ fn walk_and_load(
         path: dir.to_path_buf(),
         source,
     })?;
-    let mut entries: Vec<(String, fs::DirEntry)> = read
-        .filter_map(Result::ok)
-        .filter_map(|e| e.file_name().into_string().ok().map(|n| (n, e)))
-        .filter(|(n, _)| !n.starts_with('.'))
-        .collect();
+    let mut entries: Vec<(String, fs::DirEntry)> = Vec::new();
+    let mut unreadable = Vec::new();
+    for entry in read {
+        match entry {
+            Ok(e) => match e.file_name().into_string() {
+                Ok(name) if name.starts_with('.') => {}
+                Ok(name) => entries.push((name, e)),
+                Err(raw) => {
+                    // A name tenure cannot show would hide whatever is behind it.
+                    let shown = raw.to_string_lossy().into_owned();
+                    let rel = if prefix.is_empty() {
+                        shown
+                    } else {
+                        format!("{prefix}/{shown}")
+                    };
+                    let d = Diagnostic::new(Code::InvalidUtf8, "the file name is not UTF-8")
+                        .with_note("rename it; nothing behind this name was read");
+                    unreadable.push(report(rel, d));
+                }
+            },
+            Err(e) => {
+                let d = Diagnostic::new(
+                    Code::UnreadableFile,
+                    format!("a folder entry cannot be read: {e}"),
+                );
+                unreadable.push(report(prefix.to_owned(), d));
+            }
+        }
+    }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     let parts: Vec<Result<Vec<FileResult>, LoadError>> = entries
         .into_par_iter()
@@ -263,11 +288,16 @@ fn walk_and_load(
                 format!("{prefix}/{name}")
             };
             let abs = entry.path();
-            let Ok(file_type) = entry.file_type() else {
-                return Ok(Vec::new());
+            let file_type = match entry.file_type() {
+                Ok(t) => t,
+                Err(e) => {
+                    let d = Diagnostic::new(Code::UnreadableFile, format!("the file cannot be read: {e}"));
+                    return Ok(vec![report(rel, d)]);
+                }
             };
-            let is_yaml = name.ends_with(".yaml");
-            let is_yml = name.ends_with(".yml");
+            let lower = name.to_ascii_lowercase();
+            let is_yaml = lower.ends_with(".yaml");
+            let is_yml = lower.ends_with(".yml");
             if file_type.is_symlink() {
                 let Ok(target) = abs.canonicalize() else {
                     if !(is_yaml || is_yml) {
@@ -288,13 +318,38 @@ fn walk_and_load(
                     }
                     return Ok(Vec::new());
                 }
-                // A link inside the registry: files are read through it; folders are
-                // not followed (their real path is walked already, and loops are impossible).
-                if target.is_dir() {
+                // A link inside the registry: folders are not followed (their real
+                // path is walked already, and loops are impossible); files are read
+                // through it only when the target is itself a `.yaml` file that the
+                // walk would read, never a dot-file such as `.env` or `.git/config`.
+                if target.is_dir() || !(is_yaml || is_yml) {
                     return Ok(Vec::new());
+                }
+                let hidden = target
+                    .strip_prefix(canonical_root)
+                    .map(|t| t.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')))
+                    .unwrap_or(true);
+                let target_is_yaml = target
+                    .extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("yaml"));
+                if hidden || !target_is_yaml {
+                    let d = Diagnostic::new(
+                        Code::SymlinkOutsideRegistry,
+                        "the symbolic link points at a file the registry does not hold",
+                    )
+                    .with_note("links may only point at `.yaml` files outside dot-folders");
+                    return Ok(vec![report(rel, d)]);
+                }
+                if !target.is_file() {
+                    let d = Diagnostic::new(Code::UnreadableFile, "the symbolic link does not point at a regular file");
+                    return Ok(vec![report(rel, d)]);
                 }
             } else if file_type.is_dir() {
                 return walk_and_load(&abs, canonical_root, &rel, options);
+            } else if !file_type.is_file() && (is_yaml || is_yml) {
+                // FIFOs, sockets and devices: opening one could block forever.
+                let d = Diagnostic::new(Code::UnreadableFile, "not a regular file");
+                return Ok(vec![report(rel, d)]);
             }
             Ok(if is_yaml {
                 vec![load_file(rel, Bytes::Disk(abs), options)]
@@ -305,7 +360,7 @@ fn walk_and_load(
             })
         })
         .collect();
-    let mut out = Vec::new();
+    let mut out = unreadable;
     for part in parts {
         out.extend(part?);
     }
@@ -431,6 +486,25 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
             );
         }
     };
+    // Private keys are refused before anything else, and blanked out of the
+    // text kept for rendering, so no output format can ever show one.
+    let (text, secrets) = redact_private_keys(text);
+    if !secrets.is_empty() {
+        let diagnostics = secrets
+            .into_iter()
+            .map(|span| {
+                Diagnostic::new(
+                    Code::SecretInRegistry,
+                    "a private key is committed to the registry",
+                )
+                .at(id, span, "private key (not shown)")
+                .with_note(
+                    "declarations hold public keys only; treat this key as leaked and rotate it",
+                )
+            })
+            .collect();
+        return broken(text, diagnostics);
+    }
     // A byte-order mark is legal YAML but invisible in review; it is simply skipped.
     let body_offset = if text.starts_with('\u{feff}') { 3 } else { 0 };
 
@@ -442,6 +516,25 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
             root
         }
         Err(errors) => {
+            let mut text = text;
+            // Refused characters are replaced in the kept text, byte for byte,
+            // so a renderer never writes them to a terminal.
+            if errors
+                .iter()
+                .any(|e| matches!(e.kind, YamlErrorKind::Forbidden(_)))
+            {
+                text = text
+                    .chars()
+                    .map(|c| match c {
+                        '\u{feff}' => c.to_string(),
+                        c if yaml::forbidden_reason(c).is_some() && c != '\r' => {
+                            "?".repeat(c.len_utf8())
+                        }
+                        '\r' => "?".to_owned(),
+                        c => c.to_string(),
+                    })
+                    .collect();
+            }
             let diagnostics = errors
                 .into_iter()
                 .map(|e| yaml_diagnostic(id, e, body_offset))
@@ -493,6 +586,46 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
     }
 }
 
+/// Find PEM and OpenSSH private key blocks (`-----BEGIN ... PRIVATE KEY-----`)
+/// and blank out their contents, keeping byte offsets and line breaks.
+/// Returns the redacted text and the span of each block's first line.
+fn redact_private_keys(text: String) -> (String, Vec<Span>) {
+    const MARKER: &str = "PRIVATE KEY";
+    if !text.contains(MARKER) {
+        return (text, Vec::new());
+    }
+    let mut bytes = text.into_bytes();
+    let mut spans = Vec::new();
+    let mut from = 0;
+    while let Some(found) = find(&bytes[from..], MARKER.as_bytes()).map(|i| i + from) {
+        let line_start = bytes[..found]
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let line_end = find(&bytes[found..], b"\n").map_or(bytes.len(), |i| i + found);
+        // Everything from the marker's line to the matching END line (or the end of the file).
+        let end = find(&bytes[line_end..], b"-----END")
+            .and_then(|i| find(&bytes[line_end + i..], b"\n").map(|j| line_end + i + j))
+            .unwrap_or(bytes.len());
+        spans.push(Span::new(line_start, line_end));
+        for b in &mut bytes[line_end..end] {
+            if *b != b'\n' && *b != b'\r' && *b != b' ' {
+                *b = b'*';
+            }
+        }
+        from = end.max(found + MARKER.len());
+    }
+    // Only ASCII bytes were replaced by ASCII, except inside multi-byte characters,
+    // which were replaced whole, so the text is still UTF-8.
+    let text = String::from_utf8(bytes)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+    (text, spans)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 fn shift(node: &mut Node, by: usize) {
     let by = u32::try_from(by).unwrap_or(0);
     node.span.start += by;
@@ -517,7 +650,11 @@ fn yaml_diagnostic(id: FileId, e: yaml::YamlError, offset: usize) -> Diagnostic 
         YamlErrorKind::NonStringKey => Code::NonStringKey,
         YamlErrorKind::TooManyAliases(_)
         | YamlErrorKind::AliasExpansion(_)
+        | YamlErrorKind::TooManyAnchors(_)
         | YamlErrorKind::UnknownAnchor => Code::YamlAliases,
+        YamlErrorKind::Ambiguous(..) => Code::AmbiguousScalar,
+        YamlErrorKind::Version(_) => Code::YamlSyntax,
+        YamlErrorKind::Forbidden(_) => Code::ForbiddenCharacter,
         YamlErrorKind::Tag(_) => Code::YamlTag,
         YamlErrorKind::TooDeep(_) => Code::YamlTooDeep,
         YamlErrorKind::MultipleDocuments => Code::MultipleDocuments,

@@ -167,6 +167,21 @@ impl LineIndex {
         Self { starts }
     }
 
+    /// The byte range of 0-based line `line`, line break included.
+    pub fn line_range(&self, source: &str, line: usize) -> Option<std::ops::Range<usize>> {
+        let start = *self.starts.get(line)? as usize;
+        let end = self
+            .starts
+            .get(line + 1)
+            .map_or(source.len(), |&e| e as usize);
+        Some(start..end)
+    }
+
+    /// Number of lines.
+    pub fn lines(&self) -> usize {
+        self.starts.len()
+    }
+
     /// 1-based line and 1-based column (in characters) of byte `offset`.
     pub fn line_col(&self, source: &str, offset: u32) -> (usize, usize) {
         let line = match self.starts.binary_search(&offset) {

@@ -25,6 +25,8 @@ pub struct LoadLimits {
     pub max_aliases: usize,
     /// Most nodes that aliases may copy in one file (billion-laughs guard).
     pub max_alias_nodes: usize,
+    /// Most anchors (`&name`) in one file.
+    pub max_anchors: usize,
 }
 
 impl Default for LoadLimits {
@@ -34,6 +36,7 @@ impl Default for LoadLimits {
             max_depth: 32,
             max_aliases: 8,
             max_alias_nodes: 256,
+            max_anchors: 16,
         }
     }
 }
@@ -188,6 +191,18 @@ pub enum YamlErrorKind {
     /// Aliases expand to more nodes than the budget allows.
     #[error("YAML aliases expand to more than {0} nodes")]
     AliasExpansion(usize),
+    /// More anchors, or larger anchored nodes, than the budget allows.
+    #[error("more than {0} YAML anchors, or anchored values that are too large")]
+    TooManyAnchors(usize),
+    /// A plain scalar that YAML 1.1 tools read as a boolean or number.
+    #[error("`{0}` is read as {1} by YAML 1.1 tools and as a string by YAML 1.2; quote it")]
+    Ambiguous(String, &'static str),
+    /// A `%YAML` directive for a version other than 1.2.
+    #[error("only YAML 1.2 is read; this file declares `{0}`")]
+    Version(String),
+    /// A character tenure refuses anywhere in a file.
+    #[error("{0}")]
+    Forbidden(String),
     /// An alias names an anchor that was not defined before it.
     #[error("alias to an unknown anchor")]
     UnknownAnchor,
@@ -262,12 +277,21 @@ enum Frame {
         anchor: usize,
         entries: Vec<(Spanned<String>, Node)>,
         pending_key: Option<Spanned<String>>,
+        /// Key positions, built once the mapping outgrows a linear scan.
+        index: HashMap<String, usize>,
     },
 }
 
 /// Load one YAML document. Every error found is returned, in file order; a
 /// syntax error stops the scan, while duplicate keys are all collected.
 pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
+    let forbidden = forbidden_characters(src);
+    if !forbidden.is_empty() {
+        return Err(forbidden);
+    }
+    if let Some(error) = version_directive(src) {
+        return Err(vec![error]);
+    }
     let offsets = Offsets::new(src);
     let parser = Parser::new_from_str(src);
     let mut errors = Vec::new();
@@ -275,6 +299,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
     let mut anchors: HashMap<usize, Node> = HashMap::new();
     let mut aliases = 0usize;
     let mut alias_nodes = 0usize;
+    let mut anchored_nodes = 0usize;
     let mut root: Option<Node> = None;
     let mut documents = 0usize;
 
@@ -339,12 +364,30 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                     return Err(errors);
                 }
                 let value = if style == ScalarStyle::Plain {
+                    if let Some(reading) = yaml11_reading(&text)
+                        && errors.len() < MAX_ERRORS_PER_FILE
+                    {
+                        errors.push(fail(
+                            YamlErrorKind::Ambiguous(text.clone().into_owned(), reading),
+                            span,
+                        ));
+                    }
                     resolve_plain(text)
                 } else {
                     Value::String(text.into_owned())
                 };
                 let node = Node { span, value };
                 if anchor != 0 {
+                    anchored_nodes += node.weight();
+                    if anchors.len() >= limits.max_anchors
+                        || anchored_nodes > limits.max_alias_nodes * 4
+                    {
+                        errors.push(fail(
+                            YamlErrorKind::TooManyAnchors(limits.max_anchors),
+                            span,
+                        ));
+                        return Err(errors);
+                    }
                     anchors.insert(anchor, node.clone());
                 }
                 node
@@ -375,6 +418,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                         anchor,
                         entries: Vec::with_capacity(8),
                         pending_key: None,
+                        index: HashMap::new(),
                     }
                 });
                 continue;
@@ -411,6 +455,16 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                     value,
                 };
                 if anchor != 0 {
+                    anchored_nodes += node.weight();
+                    if anchors.len() >= limits.max_anchors
+                        || anchored_nodes > limits.max_alias_nodes * 4
+                    {
+                        errors.push(fail(
+                            YamlErrorKind::TooManyAnchors(limits.max_anchors),
+                            span,
+                        ));
+                        return Err(errors);
+                    }
                     anchors.insert(anchor, node.clone());
                 }
                 node
@@ -423,11 +477,14 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
             Some(Frame::Map {
                 entries,
                 pending_key,
+                index: key_index,
                 ..
             }) => match pending_key.take() {
                 None => match node.value {
                     Value::String(key) => {
-                        if let Some((first, _)) = entries.iter().find(|(k, _)| k.value == key) {
+                        if let Some((first, _)) = find_key(entries, key_index, &key)
+                            && errors.len() < MAX_ERRORS_PER_FILE
+                        {
                             errors.push(YamlError {
                                 kind: YamlErrorKind::DuplicateKey(key.clone()),
                                 span: node.span,
@@ -436,13 +493,8 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                         }
                         *pending_key = Some(Spanned::new(node.span, key));
                     }
-                    // A plain `true` or `1` as a key is read as text, as every editor shows it.
-                    Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null
-                        if is_plain_text(src, node.span) =>
-                    {
-                        let key = src[node.span.range()].to_owned();
-                        *pending_key = Some(Spanned::new(node.span, key));
-                    }
+                    // `1`, `true` or `~` as a key: YAML tools disagree on whether
+                    // `1` and `0x1` are the same key, so such keys are refused.
                     _ => {
                         errors.push(fail(YamlErrorKind::NonStringKey, node.span));
                         return Err(errors);
@@ -450,7 +502,18 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                 },
                 Some(key) => {
                     // Later duplicates are reported, and the first value is kept.
-                    if !entries.iter().any(|(k, _)| k.value == key.value) {
+                    if find_key(entries, key_index, &key.value).is_none() {
+                        if entries.len() >= KEY_INDEX_FROM {
+                            if key_index.is_empty() {
+                                key_index.extend(
+                                    entries
+                                        .iter()
+                                        .enumerate()
+                                        .map(|(i, (k, _))| (k.value.clone(), i)),
+                                );
+                            }
+                            key_index.insert(key.value.clone(), entries.len());
+                        }
                         entries.push((key, node));
                     }
                 }
@@ -465,16 +528,149 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
     }
 }
 
+/// Most findings of one kind reported per file; a hostile file cannot flood the output.
+pub const MAX_ERRORS_PER_FILE: usize = 20;
+
+/// Characters refused anywhere in a file, with why. YAML 1.1 tools break lines
+/// at NEL, LS and PS where YAML 1.2 does not, so text after them could be a
+/// key for one tool and a comment for another; control characters can drive
+/// the terminal that shows a diagnostic; bidirectional controls make a
+/// reviewer read something other than what is there.
+pub fn forbidden_reason(c: char) -> Option<&'static str> {
+    match c {
+        '\t' | '\n' => None,
+        '\r' => Some("a carriage return not followed by a line feed"),
+        '\u{85}' | '\u{2028}' | '\u{2029}' => {
+            Some("a line separator that YAML 1.1 tools treat as a line break")
+        }
+        '\u{200e}'
+        | '\u{200f}'
+        | '\u{061c}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => {
+            Some("a bidirectional control character, which can hide text from reviewers")
+        }
+        '\u{feff}' => Some("a byte-order mark that is not at the start of the file"),
+        c if c.is_control() => Some("a control character"),
+        _ => None,
+    }
+}
+
+fn forbidden_characters(src: &str) -> Vec<YamlError> {
+    let bytes = src.as_bytes();
+    let mut errors = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast path: printable ASCII, tab and line feed.
+        if (0x20..0x7f).contains(&b) || b == b'\t' || b == b'\n' {
+            i += 1;
+            continue;
+        }
+        if b == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 2;
+            continue;
+        }
+        let c = src[i..].chars().next().unwrap_or('\u{fffd}');
+        let len = c.len_utf8();
+        if let Some(reason) = forbidden_reason(c)
+            && errors.len() < MAX_ERRORS_PER_FILE
+        {
+            errors.push(YamlError {
+                kind: YamlErrorKind::Forbidden(format!("{reason} (U+{:04X})", u32::from(c))),
+                span: Span::new(i, i + len),
+                previous: None,
+            });
+        }
+        i += len;
+    }
+    errors
+}
+
+/// A `%YAML` directive for anything but 1.2 is refused: 1.1 reads `on` as true.
+fn version_directive(src: &str) -> Option<YamlError> {
+    let mut offset = 0;
+    for line in src.split_inclusive('\n') {
+        let trimmed = line.trim_end();
+        if trimmed.starts_with("---") {
+            return None;
+        }
+        if let Some(version) = trimmed.strip_prefix("%YAML")
+            && version.trim() != "1.2"
+        {
+            return Some(YamlError {
+                kind: YamlErrorKind::Version(trimmed.to_owned()),
+                span: Span::new(offset, offset + trimmed.len()),
+                previous: None,
+            });
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// What YAML 1.1 makes of a plain scalar that YAML 1.2 reads as a string, if
+/// anything: `on` is `true` for PyYAML and many CI tools, `010` is 8, `1:20` is 80.
+fn yaml11_reading(text: &str) -> Option<&'static str> {
+    match text {
+        "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => return Some("`true`"),
+        "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => return Some("`false`"),
+        _ => {}
+    }
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let first_digit = digits.bytes().next().is_some_and(|b| b.is_ascii_digit());
+    if !first_digit {
+        return None;
+    }
+    if digits.contains('_')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'_' || b == b'.')
+    {
+        return Some("a number");
+    }
+    if digits.contains(':')
+        && digits
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b':' || b == b'.')
+    {
+        return Some("a base-60 number");
+    }
+    if digits.len() > 1 && digits.starts_with('0') && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Some("an octal number");
+    }
+    if let Some(bin) = digits.strip_prefix("0b")
+        && !bin.is_empty()
+        && bin.bytes().all(|b| b == b'0' || b == b'1')
+    {
+        return Some("a binary number");
+    }
+    None
+}
+
+/// Find `key` among `entries`; large mappings use the hash index.
+fn find_key<'e>(
+    entries: &'e [(Spanned<String>, Node)],
+    index: &HashMap<String, usize>,
+    key: &str,
+) -> Option<&'e (Spanned<String>, Node)> {
+    if entries.len() <= KEY_INDEX_FROM {
+        entries.iter().find(|(k, _)| k.value == key)
+    } else {
+        index.get(key).map(|&i| &entries[i])
+    }
+}
+
+/// Mappings larger than this get a hash index for duplicate detection, so a
+/// hostile file with thousands of keys stays linear.
+const KEY_INDEX_FROM: usize = 16;
+
 /// A tag as it was most likely written: `!!int` rather than its expanded form.
 fn tag_name(tag: &saphyr_parser::Tag) -> String {
     match tag.handle.as_str() {
         "tag:yaml.org,2002:" => format!("!!{}", tag.suffix),
         handle => format!("{handle}{}", tag.suffix),
     }
-}
-
-fn is_plain_text(src: &str, span: Span) -> bool {
-    src.get(span.range()).is_some_and(|s| !s.is_empty())
 }
 
 /// Resolve a plain scalar with the YAML 1.2 core schema. Strings are moved,
@@ -592,10 +788,10 @@ mod tests {
     #[test]
     fn core_schema_resolution() {
         let root =
-            ok("a: yes\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n");
+            ok("a: word\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n");
         assert_eq!(
             root.get("a").map(|n| &n.value),
-            Some(&Value::String("yes".into()))
+            Some(&Value::String("word".into()))
         );
         assert_eq!(
             root.get("b").map(|n| &n.value),
@@ -611,6 +807,44 @@ mod tests {
         assert_eq!(root.get("g").map(|n| &n.value), Some(&Value::Int(31)));
         assert_eq!(root.get("h").map(|n| &n.value), Some(&Value::Bool(true)));
         assert_eq!(root.get("i").map(|n| &n.value), Some(&Value::Float(1000.0)));
+    }
+
+    #[test]
+    fn yaml_1_1_readings_are_refused() {
+        for word in ["yes", "No", "on", "OFF", "y", "010", "1_000", "1:20", "0b101"] {
+            let errors = err(&format!("a: {word}\n"));
+            assert!(matches!(errors[0].kind, YamlErrorKind::Ambiguous(..)), "{word}");
+        }
+        // Quoted, they are plain strings for every tool.
+        assert_eq!(ok("a: \"on\"\n").get("a").and_then(Node::as_str), Some("on"));
+        assert!(matches!(err("%YAML 1.1\n---\na: 1\n")[0].kind, YamlErrorKind::Version(_)));
+        assert!(ok("%YAML 1.2\n---\na: 1\n").get("a").is_some());
+    }
+
+    #[test]
+    fn forbidden_characters() {
+        for c in ['\u{85}', '\u{2028}', '\u{2029}', '\u{1b}', '\u{7f}', '\u{202e}', '\u{200f}'] {
+            let errors = err(&format!("a: x # {c}\n"));
+            assert!(matches!(errors[0].kind, YamlErrorKind::Forbidden(_)), "{c:?}");
+            assert_eq!(errors[0].span.start, 7);
+        }
+        assert!(matches!(err("a: 1\rb: 2\n")[0].kind, YamlErrorKind::Forbidden(_)));
+        assert!(ok("a: 1\r\nb: \"tab\there\"\n").get("b").is_some());
+    }
+
+    #[test]
+    fn anchors_have_a_budget() {
+        let many: String = (0..20).map(|i| format!("k{i}: &a{i} v\n")).collect();
+        assert!(matches!(err(&many)[0].kind, YamlErrorKind::TooManyAnchors(_)));
+    }
+
+    #[test]
+    fn duplicate_keys_in_large_mappings_are_found() {
+        let mut src: String = (0..40).map(|i| format!("k{i}: v\n")).collect();
+        src.push_str("k3: again\n");
+        let errors = err(&src);
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].kind, YamlErrorKind::DuplicateKey("k3".into()));
     }
 
     #[test]

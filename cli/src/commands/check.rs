@@ -23,6 +23,13 @@ struct Settings {
 fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
     let root = match &args.path {
+        // `tenure check .` at a repository root means its `identities/` registry.
+        Some(p)
+            if !p.join(registry::CONFIG_FILE).is_file()
+                && p.join("identities").join(registry::CONFIG_FILE).is_file() =>
+        {
+            p.join("identities")
+        }
         Some(p) => p.clone(),
         None => {
             let found = registry::discover(&cwd).with_context(|| {
@@ -32,10 +39,11 @@ fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
                 )
             })?;
             // Show paths relative to where the user stands.
-            found
-                .strip_prefix(&cwd)
-                .map(Path::to_path_buf)
-                .unwrap_or(found)
+            match found.strip_prefix(&cwd) {
+                Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => found,
+            }
         }
     };
     let now = match &args.now {
@@ -86,14 +94,63 @@ fn changed_files(
         return Ok(None);
     }
     let abs_root = normalize(&cwd.join(root));
+    // `git diff --name-only` prints paths from the top of the work tree, while
+    // a user may type them from the current folder: accept both.
+    let top = git_top_level(cwd);
     let mut set = HashSet::new();
     for path in listed {
-        let abs = normalize(&cwd.join(&path));
-        if let Ok(rel) = abs.strip_prefix(&abs_root) {
-            set.insert(rel.to_string_lossy().replace('\\', "/"));
+        let path = unquote_git_path(&path.to_string_lossy());
+        for base in std::iter::once(cwd).chain(top.as_deref()) {
+            let abs = normalize(&base.join(&path));
+            if let Ok(rel) = abs.strip_prefix(&abs_root) {
+                set.insert(rel.to_string_lossy().replace('\\', "/"));
+            }
         }
     }
     Ok(Some(set))
+}
+
+/// The nearest folder from `start` upwards holding `.git` (a folder, or a
+/// file for worktrees and submodules).
+fn git_top_level(start: &Path) -> Option<PathBuf> {
+    start
+        .ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .map(Path::to_path_buf)
+}
+
+/// Undo Git's C-style quoting of unusual paths: `"caf\\303\\251.yaml"`.
+fn unquote_git_path(text: &str) -> PathBuf {
+    let Some(inner) = text.strip_prefix('"').and_then(|t| t.strip_suffix('"')) else {
+        return PathBuf::from(text);
+    };
+    let mut bytes = Vec::with_capacity(inner.len());
+    let mut rest = inner.bytes().peekable();
+    while let Some(b) = rest.next() {
+        if b != b'\\' {
+            bytes.push(b);
+            continue;
+        }
+        match rest.next() {
+            Some(b'n') => bytes.push(b'\n'),
+            Some(b't') => bytes.push(b'\t'),
+            Some(b'"') => bytes.push(b'"'),
+            Some(b'\\') => bytes.push(b'\\'),
+            Some(d @ b'0'..=b'3') => {
+                let mut value = u32::from(d - b'0');
+                for _ in 0..2 {
+                    if let Some(&o @ b'0'..=b'7') = rest.peek() {
+                        value = value * 8 + u32::from(o - b'0');
+                        rest.next();
+                    }
+                }
+                bytes.push(u8::try_from(value).unwrap_or(b'?'));
+            }
+            Some(other) => bytes.extend([b'\\', other]),
+            None => bytes.push(b'\\'),
+        }
+    }
+    PathBuf::from(String::from_utf8_lossy(&bytes).into_owned())
 }
 
 /// Remove `.` and `..` without touching the file system (changed files may be deleted ones).
@@ -141,4 +198,21 @@ pub(crate) fn run(
     std::mem::forget(files);
     std::mem::forget(registry);
     Ok(status)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn git_quoted_paths_are_unquoted() {
+        assert_eq!(
+            unquote_git_path("\"identities/\\303\\251quipe/a.yaml\""),
+            PathBuf::from("identities/équipe/a.yaml")
+        );
+        assert_eq!(
+            unquote_git_path("plain/path.yaml"),
+            PathBuf::from("plain/path.yaml")
+        );
+    }
 }

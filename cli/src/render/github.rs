@@ -34,7 +34,10 @@ pub(crate) fn render(
         };
         let mut props = Vec::new();
         if let Some(loc) = files.primary_location(d) {
-            props.push(format!("file={}", escape_property(&loc.path)));
+            props.push(format!(
+                "file={}",
+                escape_property(&super::clean(&loc.path))
+            ));
             props.push(format!("line={}", loc.line));
             props.push(format!("col={}", loc.column));
             props.push(format!("endLine={}", loc.end_line));
@@ -46,10 +49,10 @@ pub(crate) fn render(
             "title={}",
             escape_property(&format!("tenure ({})", d.code))
         ));
-        let mut message = d.message.clone();
+        let mut message = super::clean(&d.message).into_owned();
         for note in &d.notes {
             message.push('\n');
-            message.push_str(note);
+            message.push_str(&super::clean(note));
         }
         writeln!(
             out,

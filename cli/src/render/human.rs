@@ -31,16 +31,13 @@ impl<'f> codespan_reporting::files::Files<'f> for Files<'_> {
     }
 
     fn line_range(&'f self, id: usize, line_index: usize) -> Result<Range<usize>, FilesError> {
-        let text = self.text(id);
-        let starts: Vec<usize> = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
-        let start = *starts.get(line_index).ok_or(FilesError::LineTooLarge {
-            given: line_index,
-            max: starts.len().saturating_sub(1),
-        })?;
-        let end = starts.get(line_index + 1).copied().unwrap_or(text.len());
-        Ok(start..end)
+        let index = self.line_index(id);
+        index
+            .line_range(self.text(id), line_index)
+            .ok_or(FilesError::LineTooLarge {
+                given: line_index,
+                max: index.lines().saturating_sub(1),
+            })
     }
 }
 
@@ -55,20 +52,27 @@ fn to_codespan(files: &Files<'_>, d: &Diagnostic) -> cs::Diagnostic<usize> {
     match &d.primary {
         // A file tenure could not read as text has no line to show: name it instead.
         Some(p) if files.text(p.file).is_empty() => {
-            notes.push(format!("in `{}`", files.display_path(p.file)));
+            notes.push(format!(
+                "in `{}`",
+                super::clean(&files.display_path(p.file))
+            ));
         }
         Some(p) => {
-            labels.push(cs::Label::primary(p.file, p.span.range()).with_message(&p.message));
+            labels.push(
+                cs::Label::primary(p.file, p.span.range()).with_message(super::clean(&p.message)),
+            );
         }
         None => {}
     }
-    notes.extend(d.notes.iter().cloned());
+    notes.extend(d.notes.iter().map(|n| super::clean(n).into_owned()));
     for s in &d.secondary {
-        labels.push(cs::Label::secondary(s.file, s.span.range()).with_message(&s.message));
+        labels.push(
+            cs::Label::secondary(s.file, s.span.range()).with_message(super::clean(&s.message)),
+        );
     }
     cs::Diagnostic::new(severity)
         .with_code(d.code.as_str())
-        .with_message(&d.message)
+        .with_message(super::clean(&d.message))
         .with_labels(labels)
         .with_notes(notes)
 }

@@ -11,6 +11,27 @@ pub(crate) mod human;
 pub(crate) mod json;
 pub(crate) mod sarif;
 
+/// Make text from a declaration safe to print: control, line-separator and
+/// bidirectional characters become `\u{...}` escapes. Keys and values reach
+/// messages verbatim, and YAML escapes (`"\n::error ..."`) could otherwise
+/// forge lines of output, workflow commands or terminal sequences.
+pub(crate) fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char =
+        |c: char| c.is_control() || tenure_schema::yaml::forbidden_reason(c).is_some();
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Registry files as the renderers see them: display paths and lazily built line indexes.
 pub(crate) struct Files<'a> {
     registry: &'a Registry,

@@ -17,11 +17,37 @@ fn level(severity: Severity) -> &'static str {
     }
 }
 
+/// A path as a URI reference: each segment percent-encoded (RFC 3986), and
+/// absolute paths as `file://` URIs, so no path can read as a scheme or smuggle
+/// characters into the consumer.
+fn uri(path: &str) -> String {
+    let encoded: Vec<String> = path
+        .split('/')
+        .map(|segment| {
+            segment
+                .bytes()
+                .map(|b| match b {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                        char::from(b).to_string()
+                    }
+                    _ => format!("%{b:02X}"),
+                })
+                .collect()
+        })
+        .collect();
+    let joined = encoded.join("/");
+    if path.starts_with('/') {
+        format!("file://{joined}")
+    } else {
+        joined
+    }
+}
+
 fn physical(files: &Files<'_>, label: &Label) -> Value {
     let loc = files.locate(label);
     json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": loc.path },
+            "artifactLocation": { "uri": uri(&loc.path) },
             "region": {
                 "startLine": loc.line,
                 "startColumn": loc.column,
@@ -65,9 +91,17 @@ pub(crate) fn render(
                 "level": level(d.severity),
                 "message": { "text": text },
             });
-            if let Some(p) = &d.primary {
-                result["locations"] = json!([physical(files, p)]);
-            }
+            result["locations"] = match &d.primary {
+                Some(p) => json!([physical(files, p)]),
+                // Code scanning needs a location: a finding about the registry as
+                // a whole is filed against its `tenure.yaml`.
+                None => json!([{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": uri(&format!("{}/tenure.yaml", files.display_path_of_root())) },
+                        "region": { "startLine": 1 }
+                    }
+                }]),
+            };
             if !d.secondary.is_empty() {
                 result["relatedLocations"] = Value::Array(
                     d.secondary
@@ -101,4 +135,16 @@ pub(crate) fn render(
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uri;
+
+    #[test]
+    fn paths_become_uri_references() {
+        assert_eq!(uri("identities/ci/a.yaml"), "identities/ci/a.yaml");
+        assert_eq!(uri("a b/c:d%0A.yaml"), "a%20b/c%3Ad%250A.yaml");
+        assert_eq!(uri("/tmp/x,y/z.yaml"), "file:///tmp/x%2Cy/z.yaml");
+    }
 }

@@ -109,3 +109,22 @@ fn the_shipped_identities_registry_passes() {
     let out = Tenure::new(&root).args(["check", "identities"]).run();
     assert_eq!(out.code, 0, "{}", out.transcript());
 }
+
+#[test]
+fn runs_from_the_registry_root_and_resolves_changed_paths_from_the_git_top() {
+    let ws = Workspace::case("expired");
+    std::fs::create_dir(ws.dir.path().join(".git")).expect("fake work tree marker");
+    let out = Tenure::new(&ws.registry())
+        .args(["check", "--now", NOW])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    // `git diff --name-only` paths are relative to the top, whatever the current folder.
+    let out = Tenure::new(&ws.registry().join("platform"))
+        .args(["check", "--now", NOW, "--changed-from", "-"])
+        .stdin("identities/platform/lapsed.yaml\n")
+        .run();
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    // `tenure check .` at the top means `identities/`.
+    let out = ws.tenure().args(["check", ".", "--now", NOW]).run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+}

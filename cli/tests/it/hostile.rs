@@ -123,3 +123,158 @@ fn unicode_before_an_error_keeps_columns_in_characters() {
     assert_eq!(unknown["line"], 7);
     assert_eq!(unknown["column"], 3);
 }
+
+fn deploy_bot(ws: &Workspace) -> String {
+    std::fs::read_to_string(ws.registry().join("platform/deploy-bot.yaml")).expect("read")
+}
+
+#[test]
+fn line_separators_and_controls_are_refused_and_never_echoed() {
+    let ws = Workspace::base();
+    // PyYAML breaks the line at U+2028: it would read a second `owner` key here.
+    let text = deploy_bot(&ws).replace(
+        "  owner: platform",
+        "  owner: platform # c\u{2028}  owner: evil",
+    );
+    ws.write("platform/deploy-bot.yaml", text);
+    ws.write(
+        "platform/esc.yaml",
+        "apiVersion: tenure/v1 # \u{1b}[2J\u{202e}\n",
+    );
+    let out = check(&ws, &[]);
+    assert_eq!(out.code, 1);
+    assert_eq!(
+        out.stderr.matches("error[forbidden-character]").count(),
+        3,
+        "{}",
+        out.stderr
+    );
+    for raw in ['\u{2028}', '\u{1b}', '\u{202e}'] {
+        assert!(!out.stderr.contains(raw), "{raw:?} reached the terminal");
+    }
+}
+
+#[test]
+fn yaml_1_1_readings_are_refused() {
+    let ws = Workspace::base();
+    ws.write(
+        "platform/deploy-bot.yaml",
+        deploy_bot(&ws).replace("audience: sts.amazonaws.com", "audience: on"),
+    );
+    ws.write(
+        "platform/old.yaml",
+        format!("%YAML 1.1\n---\n{}", deploy_bot(&ws)),
+    );
+    let found = codes(&check(&ws, &["--format", "json"]).stdout);
+    assert!(
+        found.contains(&("ambiguous-scalar".into(), "error".into())),
+        "{found:?}"
+    );
+    assert!(
+        found.contains(&("yaml-syntax".into(), "error".into())),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn number_keys_are_refused() {
+    let ws = Workspace::base();
+    ws.write(
+        "platform/deploy-bot.yaml",
+        deploy_bot(&ws).replace("    contents: read\n", "    1: read\n    0x1: admin\n"),
+    );
+    assert!(has(&check(&ws, &["--format", "json"]), "non-string-key"));
+}
+
+#[test]
+fn private_keys_are_refused_and_never_printed() {
+    let ws = Workspace::base();
+    let body = "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW";
+    let key = format!(
+        "  key:\n    publicKey: |\n      -----BEGIN OPENSSH PRIVATE KEY-----\n      {body}\n      -----END OPENSSH PRIVATE KEY-----\n"
+    );
+    ws.write(
+        "platform/deploy-bot.yaml",
+        format!("{}{key}", deploy_bot(&ws)),
+    );
+    for format in ["human", "json", "github", "sarif"] {
+        let out = check(&ws, &["--format", format]);
+        assert_eq!(out.code, 1);
+        assert!(
+            !out.stdout.contains(body) && !out.stderr.contains(body),
+            "{format} printed the key"
+        );
+        assert!(
+            out.stdout.contains("secret-in-registry") || out.stderr.contains("secret-in-registry")
+        );
+    }
+}
+
+#[test]
+fn escapes_in_keys_cannot_forge_output_lines() {
+    let ws = Workspace::base();
+    ws.write(
+        "platform/deploy-bot.yaml",
+        deploy_bot(&ws).replace(
+            "    contents: read\n",
+            "    \"x\\n::error file=README.md::all good\\e[2J\": read\n",
+        ),
+    );
+    for format in ["human", "github"] {
+        let out = check(&ws, &["--format", format]);
+        assert_eq!(out.code, 1);
+        let all = format!("{}{}", out.stdout, out.stderr);
+        assert!(
+            !all.lines().any(|l| l.starts_with("::error file=README.md")),
+            "{format}: {all}"
+        );
+        assert!(!all.contains('\u{1b}'), "{format}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn fifos_and_links_to_dot_files_are_not_read() {
+    let ws = Workspace::base();
+    let fifo = ws.registry().join("platform/pipe.yaml");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    std::fs::write(
+        ws.registry().join(".env"),
+        "AWS_SECRET_ACCESS_KEY=abc123SECRET\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(
+        ws.registry().join(".env"),
+        ws.registry().join("platform/env.yaml"),
+    )
+    .expect("link");
+    let out = check(&ws, &[]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("error[unreadable-file]"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("error[symlink-outside-registry]"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("abc123SECRET"));
+}
+
+#[test]
+fn many_duplicate_keys_are_capped() {
+    let ws = Workspace::base();
+    ws.write("platform/flood.yaml", "a: 1\n".repeat(5000));
+    let out = check(&ws, &["--format", "json"]);
+    let dups = codes(&out.stdout)
+        .iter()
+        .filter(|(c, _)| c == "duplicate-key")
+        .count();
+    assert_eq!(dups, 20);
+}

@@ -60,6 +60,7 @@ pub struct IdentitySpec {
     pub key: Option<KeyMaterial>,
     /// Scopes and the access level granted on each (`contents: read`).
     #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": "^[A-Za-z][A-Za-z0-9_.:/-]{0,127}$"}))]
     pub permissions: Mapping<Spanned<String>, Spanned<Access>>,
     /// Why the access is needed; reviewers read this.
     #[serde(default)]
@@ -226,6 +227,7 @@ pub struct Federation {
     pub audience: Option<Spanned<String>>,
     /// Further claims and the regular expression each must match (`job_workflow_ref`).
     #[serde(default)]
+    #[schemars(extend("propertyNames" = {"pattern": "^[A-Za-z_][A-Za-z0-9_.:-]{0,127}$"}))]
     pub claim_patterns: Mapping<Spanned<String>, Spanned<String>>,
 }
 

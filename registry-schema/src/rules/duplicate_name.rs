@@ -58,7 +58,7 @@ mod tests {
     #[test]
     fn distinct_names_pass() {
         let a = identity("x", "2026-01-01", "2027-06-01", "");
-        let b = identity("y", "2026-01-01", "2027-06-01", "");
-        assert!(!codes(&[("x.yaml", &a), ("y.yaml", &b)]).contains(&Code::DuplicateName));
+        let b = identity("yy", "2026-01-01", "2027-06-01", "");
+        assert!(!codes(&[("x.yaml", &a), ("yy.yaml", &b)]).contains(&Code::DuplicateName));
     }
 }

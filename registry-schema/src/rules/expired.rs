@@ -112,9 +112,9 @@ mod tests {
                 .iter()
                 .all(|d| d.code != Code::Expired)
         );
-        let this_morning = identity("y", "2026-01-01", "2026-11-24T06:00:00Z", "");
+        let this_morning = identity("yy", "2026-01-01", "2026-11-24T06:00:00Z", "");
         assert!(
-            run(&[("y.yaml", &this_morning)])
+            run(&[("yy.yaml", &this_morning)])
                 .iter()
                 .any(|d| d.code == Code::Expired)
         );

@@ -45,7 +45,7 @@ mod tests {
         let a = identity("x", "2026-10-01", "2025-10-01", "");
         assert!(codes(&[("x.yaml", &a)]).contains(&Code::ExpiresBeforeCreated));
         // One day is a valid (if short) term: a date-only `expires` covers the whole day.
-        let same_day = identity("y", "2026-12-01", "2026-12-01", "");
-        assert!(!codes(&[("y.yaml", &same_day)]).contains(&Code::ExpiresBeforeCreated));
+        let same_day = identity("yy", "2026-12-01", "2026-12-01", "");
+        assert!(!codes(&[("yy.yaml", &same_day)]).contains(&Code::ExpiresBeforeCreated));
     }
 }

@@ -56,7 +56,7 @@ mod tests {
     fn inside_and_outside_the_window() {
         let soon = identity("x", "2026-01-01", "2026-12-10", "");
         assert_eq!(codes(&[("x.yaml", &soon)]), vec![Code::ExpiresSoon]);
-        let later = identity("y", "2026-01-01", "2027-01-10", "");
-        assert_eq!(codes(&[("y.yaml", &later)]), vec![]);
+        let later = identity("yy", "2026-01-01", "2027-01-10", "");
+        assert_eq!(codes(&[("yy.yaml", &later)]), vec![]);
     }
 }

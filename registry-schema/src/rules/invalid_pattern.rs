@@ -134,8 +134,8 @@ mod tests {
             vec![Code::InvalidPattern, Code::InvalidPattern]
         );
         let glob = "  github:\n    repository: acme/web\n    ref: \"refs/heads/[main\"\n";
-        let b = identity("y", "2026-01-01", "2027-06-01", glob);
-        assert_eq!(codes(&[("y.yaml", &b)]), vec![Code::InvalidPattern]);
+        let b = identity("yy", "2026-01-01", "2027-06-01", glob);
+        assert_eq!(codes(&[("yy.yaml", &b)]), vec![Code::InvalidPattern]);
     }
 
     #[test]

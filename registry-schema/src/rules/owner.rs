@@ -26,6 +26,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         .registry
         .config
         .iter()
+        .chain(&cx.registry.nested_configs)
         .map(|(file, c)| (*file, &c.metadata));
     let declarations = cx
         .registry
