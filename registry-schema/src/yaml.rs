@@ -558,8 +558,18 @@ pub fn forbidden_reason(c: char) -> Option<&'static str> {
 
 fn forbidden_characters(src: &str) -> Vec<YamlError> {
     let bytes = src.as_bytes();
+    // Almost every file is printable ASCII with tabs and line feeds: check that
+    // in wide chunks first (the fold compiles to vector code), and look
+    // character by character only from the first chunk that needs it.
+    let suspicious = |b: u8| (b < 0x20 && b != b'\t' && b != b'\n') | (b >= 0x7f);
+    let first = bytes
+        .chunks(64)
+        .position(|chunk| chunk.iter().fold(false, |acc, &b| acc | suspicious(b)));
+    let Some(first) = first else {
+        return Vec::new();
+    };
     let mut errors = Vec::new();
-    let mut i = 0;
+    let mut i = first * 64;
     while i < bytes.len() {
         let b = bytes[i];
         // Fast path: printable ASCII, tab and line feed.
@@ -589,6 +599,9 @@ fn forbidden_characters(src: &str) -> Vec<YamlError> {
 
 /// A `%YAML` directive for anything but 1.2 is refused: 1.1 reads `on` as true.
 fn version_directive(src: &str) -> Option<YamlError> {
+    if !(src.starts_with('%') || src.contains("\n%")) {
+        return None;
+    }
     let mut offset = 0;
     for line in src.split_inclusive('\n') {
         let trimmed = line.trim_end();
@@ -787,8 +800,9 @@ mod tests {
 
     #[test]
     fn core_schema_resolution() {
-        let root =
-            ok("a: word\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n");
+        let root = ok(
+            "a: word\nb: 2026-01-31\nc: 12\nd: 1.5\ne: ~\nf: \"12\"\ng: 0x1f\nh: TRUE\ni: 1e3\n",
+        );
         assert_eq!(
             root.get("a").map(|n| &n.value),
             Some(&Value::String("word".into()))
@@ -811,31 +825,53 @@ mod tests {
 
     #[test]
     fn yaml_1_1_readings_are_refused() {
-        for word in ["yes", "No", "on", "OFF", "y", "010", "1_000", "1:20", "0b101"] {
+        for word in [
+            "yes", "No", "on", "OFF", "y", "010", "1_000", "1:20", "0b101",
+        ] {
             let errors = err(&format!("a: {word}\n"));
-            assert!(matches!(errors[0].kind, YamlErrorKind::Ambiguous(..)), "{word}");
+            assert!(
+                matches!(errors[0].kind, YamlErrorKind::Ambiguous(..)),
+                "{word}"
+            );
         }
         // Quoted, they are plain strings for every tool.
-        assert_eq!(ok("a: \"on\"\n").get("a").and_then(Node::as_str), Some("on"));
-        assert!(matches!(err("%YAML 1.1\n---\na: 1\n")[0].kind, YamlErrorKind::Version(_)));
+        assert_eq!(
+            ok("a: \"on\"\n").get("a").and_then(Node::as_str),
+            Some("on")
+        );
+        assert!(matches!(
+            err("%YAML 1.1\n---\na: 1\n")[0].kind,
+            YamlErrorKind::Version(_)
+        ));
         assert!(ok("%YAML 1.2\n---\na: 1\n").get("a").is_some());
     }
 
     #[test]
     fn forbidden_characters() {
-        for c in ['\u{85}', '\u{2028}', '\u{2029}', '\u{1b}', '\u{7f}', '\u{202e}', '\u{200f}'] {
+        for c in [
+            '\u{85}', '\u{2028}', '\u{2029}', '\u{1b}', '\u{7f}', '\u{202e}', '\u{200f}',
+        ] {
             let errors = err(&format!("a: x # {c}\n"));
-            assert!(matches!(errors[0].kind, YamlErrorKind::Forbidden(_)), "{c:?}");
+            assert!(
+                matches!(errors[0].kind, YamlErrorKind::Forbidden(_)),
+                "{c:?}"
+            );
             assert_eq!(errors[0].span.start, 7);
         }
-        assert!(matches!(err("a: 1\rb: 2\n")[0].kind, YamlErrorKind::Forbidden(_)));
+        assert!(matches!(
+            err("a: 1\rb: 2\n")[0].kind,
+            YamlErrorKind::Forbidden(_)
+        ));
         assert!(ok("a: 1\r\nb: \"tab\there\"\n").get("b").is_some());
     }
 
     #[test]
     fn anchors_have_a_budget() {
         let many: String = (0..20).map(|i| format!("k{i}: &a{i} v\n")).collect();
-        assert!(matches!(err(&many)[0].kind, YamlErrorKind::TooManyAnchors(_)));
+        assert!(matches!(
+            err(&many)[0].kind,
+            YamlErrorKind::TooManyAnchors(_)
+        ));
     }
 
     #[test]

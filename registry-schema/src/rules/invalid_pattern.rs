@@ -74,9 +74,10 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
 }
 
 fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
-    // Parsing finds every syntax error. Counted repetitions and long patterns can
-    // also exceed the compiled-size limit, so those few are compiled as well.
-    let risky = pattern.value.len() > 64 || pattern.value.contains('{');
+    // Parsing finds every syntax error. Long patterns and large counted
+    // repetitions (`{100}` and up) can also exceed the compiled-size limit, so
+    // those few are compiled as well.
+    let risky = pattern.value.len() > 256 || has_large_repetition(&pattern.value);
     let result = check_regex(&pattern.value)
         .map_err(|e| e.to_string())
         .and_then(|()| {
@@ -106,6 +107,17 @@ fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Span
             .at(file, pattern.span, reason),
         );
     }
+}
+
+/// Whether the pattern has a counted repetition with a bound of 100 or more
+/// (`{1000}`, `{2,1000}`, `{1000,}`).
+fn has_large_repetition(pattern: &str) -> bool {
+    pattern.split('{').skip(1).any(|rest| {
+        let inner = rest.split('}').next().unwrap_or_default();
+        inner
+            .split(',')
+            .any(|n| n.len() >= 3 && n.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 fn glob_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
@@ -143,6 +155,15 @@ mod tests {
         let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^(a{1000}){1000}$\"\n";
         let a = identity("x", "2026-01-01", "2027-06-01", fed);
         assert_eq!(codes(&[("x.yaml", &a)]), vec![Code::InvalidPattern]);
+    }
+
+    #[test]
+    fn only_large_repetitions_are_compiled() {
+        assert!(super::has_large_repetition("a{1000}"));
+        assert!(super::has_large_repetition("a{2,1000}"));
+        assert!(super::has_large_repetition("a{100,}"));
+        assert!(!super::has_large_repetition("[0-9]{12}"));
+        assert!(!super::has_large_repetition("a{2,99}"));
     }
 
     #[test]

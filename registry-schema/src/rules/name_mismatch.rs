@@ -21,8 +21,8 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let path = &cx.registry.files[entry.file].path;
     let file_name = path.rsplit('/').next().unwrap_or(path);
     let name = &entry.declaration.metadata().name;
-    let expected = format!("{}.yaml", name.value);
-    if file_name != expected {
+    if file_name.strip_suffix(".yaml") != Some(name.value.0.as_str()) {
+        let expected = format!("{}.yaml", name.value);
         out.push(
             Diagnostic::new(
                 Code::NameMismatch,
