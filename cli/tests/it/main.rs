@@ -3,5 +3,6 @@
 mod check;
 mod cli;
 mod common;
+mod docs;
 mod formats;
 mod hostile;
