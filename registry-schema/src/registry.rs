@@ -345,6 +345,9 @@ fn walk_and_load(
                     let d = Diagnostic::new(Code::UnreadableFile, "the symbolic link does not point at a regular file");
                     return Ok(vec![report(rel, d)]);
                 }
+                // The target is a `.yaml` file the walk reads under its own name;
+                // reading it again through the link would only declare it twice.
+                return Ok(Vec::new());
             } else if file_type.is_dir() {
                 return walk_and_load(&abs, canonical_root, &rel, options);
             } else if !file_type.is_file() && (is_yaml || is_yml) {
@@ -588,8 +591,10 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
 }
 
 /// Find PEM and OpenSSH private key blocks (`-----BEGIN ... PRIVATE KEY-----`)
-/// and blank out their contents, keeping byte offsets and line breaks.
-/// Returns the redacted text and the span of each block's first line.
+/// and blank out everything after the header up to the end of the matching
+/// `-----END` line (or of the file), keeping byte offsets and line breaks, so
+/// a key written as a block scalar or as one quoted line with `\n` escapes is
+/// hidden alike. Returns the redacted text and the span of each header.
 fn redact_private_keys(text: String) -> (String, Vec<Span>) {
     const MARKER: &str = "PRIVATE KEY";
     if !text.contains(MARKER) {
@@ -599,25 +604,37 @@ fn redact_private_keys(text: String) -> (String, Vec<Span>) {
     let mut spans = Vec::new();
     let mut from = 0;
     while let Some(found) = find(&bytes[from..], MARKER.as_bytes()).map(|i| i + from) {
-        let line_start = bytes[..found]
-            .iter()
-            .rposition(|&b| b == b'\n')
-            .map_or(0, |i| i + 1);
-        let line_end = find(&bytes[found..], b"\n").map_or(bytes.len(), |i| i + found);
-        // Everything from the marker's line to the matching END line (or the end of the file).
-        let end = find(&bytes[line_end..], b"-----END")
-            .and_then(|i| find(&bytes[line_end + i..], b"\n").map(|j| line_end + i + j))
+        from = found + MARKER.len();
+        // Only a PEM header counts: `-----BEGIN` shortly before the marker, on its line.
+        let window_start = found.saturating_sub(48);
+        let Some(begin) =
+            find(&bytes[window_start..found], b"-----BEGIN").map(|i| i + window_start)
+        else {
+            continue;
+        };
+        if bytes[begin..found].contains(&b'\n') {
+            continue;
+        }
+        let header_end = found
+            + MARKER.len()
+            + bytes[found + MARKER.len()..]
+                .iter()
+                .take_while(|&&b| b == b'-')
+                .count();
+        let end = find(&bytes[header_end..], b"-----END")
+            .map(|i| header_end + i)
+            .map(|i| find(&bytes[i..], b"\n").map_or(bytes.len(), |j| i + j))
             .unwrap_or(bytes.len());
-        spans.push(Span::new(line_start, line_end));
-        for b in &mut bytes[line_end..end] {
+        spans.push(Span::new(begin, header_end));
+        for b in &mut bytes[header_end..end] {
             if *b != b'\n' && *b != b'\r' && *b != b' ' {
                 *b = b'*';
             }
         }
-        from = end.max(found + MARKER.len());
+        from = end.max(from);
     }
-    // Only ASCII bytes were replaced by ASCII, except inside multi-byte characters,
-    // which were replaced whole, so the text is still UTF-8.
+    // Whole characters were replaced by ASCII (every byte of a multi-byte
+    // character becomes `*`), so the text is still UTF-8.
     let text = String::from_utf8(bytes)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     (text, spans)

@@ -17,7 +17,7 @@ impl<'f> codespan_reporting::files::Files<'f> for Files<'_> {
     type Source = &'f str;
 
     fn name(&'f self, id: usize) -> Result<String, FilesError> {
-        Ok(self.display_path(id))
+        Ok(super::clean(&self.display_path(id)).into_owned())
     }
 
     fn source(&'f self, id: usize) -> Result<&'f str, FilesError> {

@@ -278,3 +278,50 @@ fn many_duplicate_keys_are_capped() {
         .count();
     assert_eq!(dups, 20);
 }
+
+#[test]
+fn a_private_key_on_one_quoted_line_is_hidden_too() {
+    let ws = Workspace::base();
+    let body = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7";
+    let key = format!(
+        "  key:\n    publicKey: \"-----BEGIN PRIVATE KEY-----\\n{body}\\n-----END PRIVATE KEY-----\\n\"\n"
+    );
+    ws.write(
+        "platform/deploy-bot.yaml",
+        format!("{}{key}", deploy_bot(&ws)),
+    );
+    let out = check(&ws, &[]);
+    assert_eq!(out.code, 1);
+    assert!(
+        out.stderr.contains("error[secret-in-registry]"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains(body), "{}", out.stderr);
+}
+
+#[test]
+fn the_words_private_key_alone_are_not_a_secret() {
+    let ws = Workspace::base();
+    ws.write(
+        "platform/deploy-bot.yaml",
+        deploy_bot(&ws).replace(
+            "description: Deploys the web app to production from GitHub Actions.",
+            "description: Deploys the web app; never holds a PRIVATE KEY.",
+        ),
+    );
+    assert_eq!(check(&ws, &[]).code, 0);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_file_link_inside_the_registry_is_not_read_twice() {
+    let ws = Workspace::base();
+    std::os::unix::fs::symlink(
+        ws.registry().join("platform/deploy-bot.yaml"),
+        ws.registry().join("teams/deploy-bot.yaml"),
+    )
+    .expect("link");
+    let out = check(&ws, &["--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}

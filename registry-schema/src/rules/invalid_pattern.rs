@@ -77,7 +77,10 @@ fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Span
     // Parsing finds every syntax error. Long patterns and large counted
     // repetitions (`{100}` and up) can also exceed the compiled-size limit, so
     // those few are compiled as well.
-    let risky = pattern.value.len() > 256 || has_large_repetition(&pattern.value);
+    // Nested counted repetitions multiply, so two or more braces count as large too.
+    let risky = pattern.value.len() > 256
+        || has_large_repetition(&pattern.value)
+        || pattern.value.matches('{').count() >= 2;
     let result = check_regex(&pattern.value)
         .map_err(|e| e.to_string())
         .and_then(|()| {
@@ -155,6 +158,9 @@ mod tests {
         let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^(a{1000}){1000}$\"\n";
         let a = identity("x", "2026-01-01", "2027-06-01", fed);
         assert_eq!(codes(&[("x.yaml", &a)]), vec![Code::InvalidPattern]);
+        let nested = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^((a{99}){99}){99}$\"\n";
+        let b = identity("yy", "2026-01-01", "2027-06-01", nested);
+        assert_eq!(codes(&[("yy.yaml", &b)]), vec![Code::InvalidPattern]);
     }
 
     #[test]
