@@ -88,10 +88,7 @@ impl<'de> de::Deserializer<'de> for NodeDeserializer<'de> {
     ) -> Result<V::Value, DeError> {
         if name == SPANNED_NAME {
             return visitor
-                .visit_map(SpannedMap {
-                    node: self.0,
-                    state: 0,
-                })
+                .visit_map(SpannedMap::new(self.0.span, self))
                 .map_err(|e| e.at(self.0.span));
         }
         let _ = fields;
@@ -203,12 +200,8 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
         visitor: V,
     ) -> Result<V::Value, DeError> {
         if name == SPANNED_NAME {
-            let node = Node {
-                span: self.0.span,
-                value: Value::String(self.0.value.clone()),
-            };
-            // The key node is short-lived; hand out an owned copy of its text.
-            return visitor.visit_map(OwnedSpannedMap { node, state: 0 });
+            let text = BorrowedStrDeserializer::new(self.0.value.as_str());
+            return visitor.visit_map(SpannedMap::new(self.0.span, text));
         }
         self.deserialize_any(visitor)
     }
@@ -218,44 +211,25 @@ impl<'de> de::Deserializer<'de> for KeyDeserializer<'de> {
     }
 }
 
-/// Feeds the three private fields of a `Spanned<T>`.
-struct SpannedMap<'a> {
-    node: &'a Node,
+/// Feeds the three private fields of a `Spanned<T>`: the span, then the
+/// value from `D` (a node, or a mapping key's text).
+struct SpannedMap<D> {
+    span: Span,
+    value: Option<D>,
     state: u8,
 }
 
-impl<'de> MapAccess<'de> for SpannedMap<'de> {
-    type Error = DeError;
-    fn next_key_seed<K: DeserializeSeed<'de>>(
-        &mut self,
-        seed: K,
-    ) -> Result<Option<K::Value>, DeError> {
-        let key = match self.state {
-            0 => SPANNED_START,
-            1 => SPANNED_END,
-            2 => SPANNED_VALUE,
-            _ => return Ok(None),
-        };
-        seed.deserialize(BorrowedStrDeserializer::new(key))
-            .map(Some)
-    }
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, DeError> {
-        let state = self.state;
-        self.state += 1;
-        match state {
-            0 => seed.deserialize(self.node.span.start.into_deserializer()),
-            1 => seed.deserialize(self.node.span.end.into_deserializer()),
-            _ => seed.deserialize(NodeDeserializer(self.node)),
+impl<D> SpannedMap<D> {
+    fn new(span: Span, value: D) -> Self {
+        Self {
+            span,
+            value: Some(value),
+            state: 0,
         }
     }
 }
 
-struct OwnedSpannedMap {
-    node: Node,
-    state: u8,
-}
-
-impl<'de> MapAccess<'de> for OwnedSpannedMap {
+impl<'de, D: de::Deserializer<'de, Error = DeError>> MapAccess<'de> for SpannedMap<D> {
     type Error = DeError;
     fn next_key_seed<K: DeserializeSeed<'de>>(
         &mut self,
@@ -274,11 +248,13 @@ impl<'de> MapAccess<'de> for OwnedSpannedMap {
         let state = self.state;
         self.state += 1;
         match state {
-            0 => seed.deserialize(self.node.span.start.into_deserializer()),
-            1 => seed.deserialize(self.node.span.end.into_deserializer()),
-            _ => match &self.node.value {
-                Value::String(s) => seed.deserialize(s.clone().into_deserializer()),
-                _ => Err(<DeError as de::Error>::custom("keys are strings")),
+            0 => seed.deserialize(self.span.start.into_deserializer()),
+            1 => seed.deserialize(self.span.end.into_deserializer()),
+            _ => match self.value.take() {
+                Some(value) => seed.deserialize(value),
+                None => Err(<DeError as de::Error>::custom(
+                    "a spanned value is read once",
+                )),
             },
         }
     }

@@ -322,7 +322,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
             }
         };
         let span = offsets.span(raw_span);
-        let node = match event {
+        let (node, anchor) = match event {
             Event::StreamStart | Event::Nothing | Event::DocumentEnd => continue,
             Event::StreamEnd => break,
             Event::DocumentStart(_) => {
@@ -356,7 +356,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                 }
                 let mut copy = target.clone();
                 copy.span = span;
-                copy
+                (copy, 0)
             }
             Event::Scalar(text, style, anchor, tag) => {
                 if let Some(tag) = tag {
@@ -377,20 +377,7 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                     Value::String(text.into_owned())
                 };
                 let node = Node { span, value };
-                if anchor != 0 {
-                    anchored_nodes += node.weight();
-                    if anchors.len() >= limits.max_anchors
-                        || anchored_nodes > limits.max_alias_nodes * 4
-                    {
-                        errors.push(fail(
-                            YamlErrorKind::TooManyAnchors(limits.max_anchors),
-                            span,
-                        ));
-                        return Err(errors);
-                    }
-                    anchors.insert(anchor, node.clone());
-                }
-                node
+                (node, anchor)
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
                 let is_seq = matches!(event, Event::SequenceStart(..));
@@ -454,22 +441,21 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                     },
                     value,
                 };
-                if anchor != 0 {
-                    anchored_nodes += node.weight();
-                    if anchors.len() >= limits.max_anchors
-                        || anchored_nodes > limits.max_alias_nodes * 4
-                    {
-                        errors.push(fail(
-                            YamlErrorKind::TooManyAnchors(limits.max_anchors),
-                            span,
-                        ));
-                        return Err(errors);
-                    }
-                    anchors.insert(anchor, node.clone());
-                }
-                node
+                (node, anchor)
             }
         };
+        // Anchored values are copied for their aliases; both count against the budget.
+        if anchor != 0 {
+            anchored_nodes += node.weight();
+            if anchors.len() >= limits.max_anchors || anchored_nodes > limits.max_alias_nodes * 4 {
+                errors.push(fail(
+                    YamlErrorKind::TooManyAnchors(limits.max_anchors),
+                    node.span,
+                ));
+                return Err(errors);
+            }
+            anchors.insert(anchor, node.clone());
+        }
         // Attach the finished node to its parent, or make it the root.
         match stack.last_mut() {
             None => root = Some(node),
