@@ -10,7 +10,8 @@ pub(crate) fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
-fn copy_tree(from: &Path, to: &Path) {
+/// Copy a folder tree (fixtures, docs examples) into a scratch folder.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("create dir");
     for entry in std::fs::read_dir(from).expect("read fixture dir") {
         let entry = entry.expect("dir entry");

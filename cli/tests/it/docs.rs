@@ -78,7 +78,7 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use super::common::Tenure;
+use super::common::{Tenure, copy_tree};
 
 /// Transcripts that are deliberately not run: (page under `docs/src/`, command
 /// line without `$ `, why).
@@ -448,19 +448,6 @@ fn apply(filter: &Filter, text: &str) -> Result<String, String> {
             }
             let pretty = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
             Ok(pretty + "\n")
-        }
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create dir");
-    for entry in std::fs::read_dir(from).expect("read example folder") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_tree(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).expect("copy example file");
         }
     }
 }
