@@ -2,8 +2,8 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::{Diagnostic, FileId, Severity};
-use crate::model::{Declaration, RegistrySpec, Team};
+use crate::diagnostic::{Code, Diagnostic, FileId, Severity};
+use crate::model::{Declaration, Level, Mode, RegistrySpec, Team};
 use crate::registry::Registry;
 use rayon::prelude::*;
 
@@ -97,8 +97,43 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
         })
         .collect();
     out.extend(per_entry);
+    apply_settings(settings, &mut out);
     sort(&mut out);
     out
+}
+
+/// Apply `spec.severity` and `spec.mode` from `tenure.yaml` to policy codes.
+/// A lapsed entry escalated to an error (`--strict`, `--changed`) stays an
+/// error unless its code is set to `allow`.
+fn apply_settings(settings: &RegistrySpec, out: &mut Vec<Diagnostic>) {
+    let warn_mode = settings
+        .mode
+        .as_ref()
+        .is_some_and(|m| m.value == Mode::Warn);
+    out.retain_mut(|d| {
+        if !d.code.is_policy() {
+            return true;
+        }
+        let level = settings
+            .severity
+            .iter()
+            .find(|(code, _)| code.value == d.code.as_str())
+            .map(|(_, l)| l.value);
+        match level {
+            Some(Level::Allow) => return false,
+            Some(Level::Deny) => d.severity = Severity::Error,
+            Some(Level::Warn) if d.severity != Severity::Error || d.code != Code::Expired => {
+                d.severity = Severity::Warning;
+            }
+            _ => {}
+        }
+        if warn_mode && d.severity == Severity::Error {
+            d.severity = Severity::Warning;
+            d.notes
+                .push("reported as a warning: `tenure.yaml` sets `mode: warn`".to_owned());
+        }
+        true
+    });
 }
 
 /// Sort findings by file (file ids follow path order), position, then code.

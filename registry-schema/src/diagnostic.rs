@@ -146,10 +146,25 @@ codes! {
     ExpiresBeforeCreated = "expires-before-created", Error, "`expires` is not after `created`";
     /// `created` lies in the future.
     CreatedInFuture = "created-in-future", Warning, "`created` lies in the future";
+    /// The term is longer than the guardrails allow.
+    LifetimeExceeded = "lifetime-exceeded", Error, "the term is longer than the maximum lifetime";
     /// The declaration has lapsed.
     Expired = "expired", Warning, "the declaration has lapsed";
     /// The declaration is inside its renew window.
     ExpiresSoon = "expires-soon", Note, "the declaration lapses soon";
+}
+
+impl Code {
+    /// Policy codes: judgments about acceptable declarations rather than about
+    /// well-formed files. Only these can be set to `allow`, `warn` or `deny` in
+    /// `tenure.yaml`, and `mode: warn` turns only these into warnings; a
+    /// malformed or hostile file always fails.
+    pub fn is_policy(self) -> bool {
+        matches!(
+            self,
+            Code::CreatedInFuture | Code::Expired | Code::ExpiresSoon | Code::LifetimeExceeded
+        )
+    }
 }
 
 /// Where the docs pages of codes are published.

@@ -564,6 +564,29 @@ mod tests {
         assert!(built.is_err());
     }
 
+    /// `spec.severity` in `tenure.yaml` accepts exactly the policy codes.
+    #[test]
+    fn severity_keys_are_the_policy_codes() {
+        use crate::diagnostic::Code;
+        let schema = generate(Kind::Registry);
+        let keys =
+            &schema["$defs"]["RegistrySpec"]["properties"]["severity"]["propertyNames"]["enum"];
+        let mut listed: Vec<&str> = keys
+            .as_array()
+            .expect("enum")
+            .iter()
+            .filter_map(Json::as_str)
+            .collect();
+        listed.sort_unstable();
+        let mut policy: Vec<&str> = Code::ALL
+            .iter()
+            .filter(|c| c.is_policy())
+            .map(|c| c.as_str())
+            .collect();
+        policy.sort_unstable();
+        assert_eq!(listed, policy);
+    }
+
     #[test]
     fn paths_display_like_yaml() {
         assert_eq!(display_path("/spec/refs/0"), "spec.refs[0]");

@@ -30,6 +30,7 @@ const CASES: &[(&str, &str, i32)] = &[
     ("owner-without-members", "error", 1),
     ("unknown-environment", "error", 1),
     ("expires-before-created", "error", 1),
+    ("lifetime-exceeded", "error", 1),
     ("created-in-future", "warning", 0),
     ("expired", "warning", 0),
     ("expires-soon", "note", 0),

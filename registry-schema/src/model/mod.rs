@@ -11,7 +11,9 @@ pub use identity::{
     Access, AwsBinding, Environment, Federation, GithubBinding, Identity, IdentityKind,
     IdentitySpec, IdentityType, KeyMaterial, Repository,
 };
-pub use registry::{RegistryConfig, RegistryKind, RegistrySpec};
+pub use registry::{
+    Guardrails, Level, MaxLifetime, Mode, RegistryConfig, RegistryKind, RegistrySpec,
+};
 pub use signing_key::{
     Allows, GithubWorkflow, KeyAlgorithm, Keyless, PublicKey, Runner, SigningKey, SigningKeyKind,
     SigningKeySpec,

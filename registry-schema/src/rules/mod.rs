@@ -12,6 +12,7 @@ mod expired;
 mod expires_before_created;
 mod expires_soon;
 mod invalid_pattern;
+mod lifetime_exceeded;
 mod name_mismatch;
 mod owner;
 mod unknown_environment;
@@ -45,6 +46,7 @@ pub const ALL: &[Rule] = &[
     exclusive_fields::RULE,
     invalid_pattern::RULE,
     expires_before_created::RULE,
+    lifetime_exceeded::RULE,
     created_in_future::RULE,
     expired::RULE,
     expires_soon::RULE,
