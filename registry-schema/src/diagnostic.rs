@@ -148,6 +148,10 @@ codes! {
     CreatedInFuture = "created-in-future", Warning, "`created` lies in the future";
     /// The term is longer than the guardrails allow.
     LifetimeExceeded = "lifetime-exceeded", Error, "the term is longer than the maximum lifetime";
+    /// `write` or `admin` granted without a `justification`.
+    MissingJustification = "missing-justification", Error, "write or admin access without a justification";
+    /// A pattern that does not match the whole value.
+    UnanchoredPattern = "unanchored-pattern", Error, "a pattern is not anchored with `^` and `$`";
     /// The declaration has lapsed.
     Expired = "expired", Warning, "the declaration has lapsed";
     /// The declaration is inside its renew window.
@@ -162,7 +166,12 @@ impl Code {
     pub fn is_policy(self) -> bool {
         matches!(
             self,
-            Code::CreatedInFuture | Code::Expired | Code::ExpiresSoon | Code::LifetimeExceeded
+            Code::CreatedInFuture
+                | Code::Expired
+                | Code::ExpiresSoon
+                | Code::LifetimeExceeded
+                | Code::MissingJustification
+                | Code::UnanchoredPattern
         )
     }
 }

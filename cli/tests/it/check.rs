@@ -31,6 +31,8 @@ const CASES: &[(&str, &str, i32)] = &[
     ("unknown-environment", "error", 1),
     ("expires-before-created", "error", 1),
     ("lifetime-exceeded", "error", 1),
+    ("missing-justification", "error", 1),
+    ("unanchored-pattern", "error", 1),
     ("created-in-future", "warning", 0),
     ("expired", "warning", 0),
     ("expires-soon", "note", 0),

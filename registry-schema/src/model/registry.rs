@@ -48,7 +48,7 @@ pub struct RegistrySpec {
     /// The severity of policy codes, overriding their defaults: `allow` (not
     /// reported), `warn` or `deny`. Codes about malformed files cannot be changed.
     #[serde(default)]
-    #[schemars(extend("propertyNames" = {"enum": ["created-in-future", "expired", "expires-soon", "lifetime-exceeded"]}))]
+    #[schemars(extend("propertyNames" = {"enum": ["created-in-future", "expired", "expires-soon", "lifetime-exceeded", "missing-justification", "unanchored-pattern"]}))]
     pub severity: Mapping<Spanned<String>, Spanned<Level>>,
     /// Limits every declaration must respect.
     #[serde(default)]

@@ -13,8 +13,10 @@ mod expires_before_created;
 mod expires_soon;
 mod invalid_pattern;
 mod lifetime_exceeded;
+mod missing_justification;
 mod name_mismatch;
 mod owner;
+mod unanchored_pattern;
 mod unknown_environment;
 
 /// A rule: the codes it may emit and the function that runs it.
@@ -47,6 +49,8 @@ pub const ALL: &[Rule] = &[
     invalid_pattern::RULE,
     expires_before_created::RULE,
     lifetime_exceeded::RULE,
+    missing_justification::RULE,
+    unanchored_pattern::RULE,
     created_in_future::RULE,
     expired::RULE,
     expires_soon::RULE,
