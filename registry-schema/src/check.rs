@@ -78,7 +78,8 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
         teams,
     };
     let mut out = registry.diagnostics.clone();
-    for rule in rules::ALL {
+    let runs = |rule: &&rules::Rule| !(rule.needs_settings && registry.config_broken);
+    for rule in rules::ALL.iter().filter(runs) {
         if let Check::Registry(f) = rule.check {
             f(&cx, &mut out);
         }
@@ -88,7 +89,7 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
         .par_iter()
         .flat_map_iter(|entry| {
             let mut found = Vec::new();
-            for rule in rules::ALL {
+            for rule in rules::ALL.iter().filter(runs) {
                 if let Check::Entry(f) = rule.check {
                     f(&cx, entry, &mut found);
                 }

@@ -98,6 +98,36 @@ impl Declaration {
         }
     }
 
+    /// Every regular-expression field (`subjectPattern`, claim patterns,
+    /// `identityPattern`) with its path, for the rules that judge patterns.
+    pub fn regex_patterns(&self) -> Vec<(String, &crate::Spanned<String>)> {
+        let mut out = Vec::new();
+        match self {
+            Declaration::Identity(identity) => {
+                if let Some(fed) = &identity.spec.federation {
+                    if let Some(p) = &fed.subject_pattern {
+                        out.push(("spec.federation.subjectPattern".to_owned(), p));
+                    }
+                    for (claim, p) in &fed.claim_patterns {
+                        out.push((format!("spec.federation.claimPatterns.{}", claim.value), p));
+                    }
+                }
+            }
+            Declaration::SigningKey(key) => {
+                if let Some(p) = key
+                    .spec
+                    .keyless
+                    .as_ref()
+                    .and_then(|k| k.identity_pattern.as_ref())
+                {
+                    out.push(("spec.keyless.identityPattern".to_owned(), p));
+                }
+            }
+            Declaration::Team(_) => {}
+        }
+        out
+    }
+
     /// `created` and `expires`, for the kinds that have a term.
     pub fn term(&self) -> Option<Term<'_>> {
         match self {

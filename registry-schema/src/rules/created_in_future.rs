@@ -14,6 +14,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "created_in_future",
     codes: &[Code::CreatedInFuture],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {

@@ -16,6 +16,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "duplicate_name",
     codes: &[Code::DuplicateName],
     check: Check::Registry(check),
+    needs_settings: false,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

@@ -22,6 +22,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "exclusive_fields",
     codes: &[Code::ConflictingFields, Code::MissingField],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {

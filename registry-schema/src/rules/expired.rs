@@ -19,6 +19,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "expired",
     codes: &[Code::Expired],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {

@@ -14,6 +14,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "expires_before_created",
     codes: &[Code::ExpiresBeforeCreated],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {

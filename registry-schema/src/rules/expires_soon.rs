@@ -15,13 +15,10 @@ pub(crate) const RULE: Rule = Rule {
     name: "expires_soon",
     codes: &[Code::ExpiresSoon],
     check: Check::Entry(check),
+    needs_settings: true,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    // The window comes from `tenure.yaml`; when it did not load, its error says enough.
-    if cx.registry.config_broken {
-        return;
-    }
     let now = cx.options.now;
     let window = cx.settings.renew_window.value.duration();
     let Some(term) = entry.declaration.term() else {

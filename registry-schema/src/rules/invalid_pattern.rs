@@ -24,25 +24,16 @@ pub(crate) const RULE: Rule = Rule {
     name: "invalid_pattern",
     codes: &[Code::InvalidPattern],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let file = entry.file;
+    for (field, p) in entry.declaration.regex_patterns() {
+        regex_at(out, file, &field, p);
+    }
     match &entry.declaration {
         Declaration::Identity(identity) => {
-            if let Some(fed) = &identity.spec.federation {
-                if let Some(p) = &fed.subject_pattern {
-                    regex_at(out, file, "spec.federation.subjectPattern", p);
-                }
-                for (claim, p) in &fed.claim_patterns {
-                    regex_at(
-                        out,
-                        file,
-                        &format!("spec.federation.claimPatterns.{}", claim.value),
-                        p,
-                    );
-                }
-            }
             if let Some(r) = identity
                 .spec
                 .github
@@ -53,14 +44,9 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
             }
         }
         Declaration::SigningKey(key) => {
-            if let Some(keyless) = &key.spec.keyless {
-                if let Some(p) = &keyless.identity_pattern {
-                    regex_at(out, file, "spec.keyless.identityPattern", p);
-                }
-                if let Some(gh) = &keyless.github {
-                    for r in &gh.refs {
-                        glob_at(out, file, "spec.keyless.github.refs", r);
-                    }
+            if let Some(gh) = key.spec.keyless.as_ref().and_then(|k| k.github.as_ref()) {
+                for r in &gh.refs {
+                    glob_at(out, file, "spec.keyless.github.refs", r);
                 }
             }
             for artifact in &key.spec.allows.artifacts {

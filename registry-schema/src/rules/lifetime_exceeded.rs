@@ -22,13 +22,10 @@ pub(crate) const RULE: Rule = Rule {
     name: "lifetime_exceeded",
     codes: &[Code::LifetimeExceeded],
     check: Check::Entry(check),
+    needs_settings: true,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    // Limits come from `tenure.yaml`; when it did not load, its error says enough.
-    if cx.registry.config_broken {
-        return;
-    }
     let Some(term) = entry.declaration.term() else {
         return;
     };

@@ -16,6 +16,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "missing_justification",
     codes: &[Code::MissingJustification],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {

@@ -28,6 +28,9 @@ pub struct Rule {
     pub codes: &'static [Code],
     /// Run the rule.
     pub check: Check,
+    /// The rule reads `tenure.yaml` settings: it is skipped when that file
+    /// exists but did not load, whose own error already fails the run.
+    pub needs_settings: bool,
 }
 
 /// How a rule runs.

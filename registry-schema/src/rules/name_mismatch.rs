@@ -15,6 +15,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "name_mismatch",
     codes: &[Code::NameMismatch],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {

@@ -17,6 +17,7 @@ pub(crate) const RULE: Rule = Rule {
     name: "owner",
     codes: &[Code::UnknownOwner, Code::OwnerWithoutMembers],
     check: Check::Registry(check),
+    needs_settings: false,
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {

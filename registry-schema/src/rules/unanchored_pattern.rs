@@ -15,7 +15,6 @@ use regex_syntax::hir::{Hir, HirKind, Look};
 use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, FileId};
-use crate::model::Declaration;
 use crate::registry::Entry;
 use crate::span::Spanned;
 
@@ -23,36 +22,12 @@ pub(crate) const RULE: Rule = Rule {
     name: "unanchored_pattern",
     codes: &[Code::UnanchoredPattern],
     check: Check::Entry(check),
+    needs_settings: false,
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    match &entry.declaration {
-        Declaration::Identity(identity) => {
-            if let Some(fed) = &identity.spec.federation {
-                if let Some(p) = &fed.subject_pattern {
-                    report(out, entry.file, "spec.federation.subjectPattern", p);
-                }
-                for (claim, p) in &fed.claim_patterns {
-                    report(
-                        out,
-                        entry.file,
-                        &format!("spec.federation.claimPatterns.{}", claim.value),
-                        p,
-                    );
-                }
-            }
-        }
-        Declaration::SigningKey(key) => {
-            if let Some(p) = key
-                .spec
-                .keyless
-                .as_ref()
-                .and_then(|k| k.identity_pattern.as_ref())
-            {
-                report(out, entry.file, "spec.keyless.identityPattern", p);
-            }
-        }
-        Declaration::Team(_) => {}
+    for (field, pattern) in entry.declaration.regex_patterns() {
+        report(out, entry.file, &field, pattern);
     }
 }
 
@@ -88,22 +63,35 @@ fn anchored(hir: &Hir) -> bool {
     }
 }
 
+/// Which end of the text a look-around must pin.
+#[derive(Clone, Copy)]
+enum End {
+    Start,
+    Finish,
+}
+
 fn starts_anchored(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Look(Look::Start) => true,
-        HirKind::Capture(c) => starts_anchored(&c.sub),
-        HirKind::Concat(parts) => parts.first().is_some_and(starts_anchored),
-        HirKind::Alternation(branches) => branches.iter().all(starts_anchored),
-        _ => false,
-    }
+    pinned(hir, End::Start)
 }
 
 fn ends_anchored(hir: &Hir) -> bool {
+    pinned(hir, End::Finish)
+}
+
+/// Whether every way through `hir` begins (or finishes) with `^` (or `$`).
+fn pinned(hir: &Hir, end: End) -> bool {
     match hir.kind() {
-        HirKind::Look(Look::End) => true,
-        HirKind::Capture(c) => ends_anchored(&c.sub),
-        HirKind::Concat(parts) => parts.last().is_some_and(ends_anchored),
-        HirKind::Alternation(branches) => branches.iter().all(ends_anchored),
+        HirKind::Look(look) => matches!(
+            (end, look),
+            (End::Start, Look::Start) | (End::Finish, Look::End)
+        ),
+        HirKind::Capture(c) => pinned(&c.sub, end),
+        HirKind::Concat(parts) => match end {
+            End::Start => parts.first(),
+            End::Finish => parts.last(),
+        }
+        .is_some_and(|p| pinned(p, end)),
+        HirKind::Alternation(branches) => branches.iter().all(|b| pinned(b, end)),
         _ => false,
     }
 }

@@ -18,13 +18,10 @@ pub(crate) const RULE: Rule = Rule {
     name: "unknown_environment",
     codes: &[Code::UnknownEnvironment],
     check: Check::Entry(check),
+    needs_settings: true,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    // With a broken `tenure.yaml` the list is unknown; its own error suffices.
-    if cx.registry.config_broken {
-        return;
-    }
     let Declaration::Identity(identity) = &entry.declaration else {
         return;
     };
