@@ -46,6 +46,7 @@ pub mod pattern;
 pub mod registry;
 pub mod rules;
 pub mod schema;
+mod secrets;
 pub mod span;
 pub mod yaml;
 

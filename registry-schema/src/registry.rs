@@ -17,6 +17,7 @@ use crate::de::from_node;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{Declaration, Kind, RegistryConfig};
 use crate::schema;
+use crate::secrets::{self, SecretKind};
 use crate::span::Span;
 use crate::yaml::{self, LoadLimits, Node, YamlErrorKind};
 
@@ -490,21 +491,29 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
             );
         }
     };
-    // Private keys are refused before anything else, and blanked out of the
-    // text kept for rendering, so no output format can ever show one.
-    let (text, secrets) = redact_private_keys(text);
+    // Secrets are refused before anything else, and blanked out of the text
+    // kept for rendering, so no output format can ever show one.
+    let (text, secrets) = secrets::scan(text);
     if !secrets.is_empty() {
         let diagnostics = secrets
             .into_iter()
-            .map(|span| {
+            .map(|found| {
+                let what = found.kind.describe();
+                let note = match found.kind {
+                    SecretKind::PrivateKey => {
+                        "declarations hold public keys only; treat this key as leaked and rotate it"
+                    }
+                    SecretKind::HighEntropy => {
+                        "declarations never need a random string; if this is a credential, treat it as leaked and rotate it"
+                    }
+                    _ => "treat this credential as leaked: revoke it at its provider and issue a new one",
+                };
                 Diagnostic::new(
                     Code::SecretInRegistry,
-                    "a private key is committed to the registry",
+                    format!("{what} is committed to the registry"),
                 )
-                .at(id, span, "private key (not shown)")
-                .with_note(
-                    "declarations hold public keys only; treat this key as leaked and rotate it",
-                )
+                .at(id, found.span, format!("{} (not shown)", what.trim_start_matches("a ").trim_start_matches("an ")))
+                .with_note(note)
             })
             .collect();
         return broken(text, diagnostics);
@@ -588,60 +597,6 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
             )
         }
     }
-}
-
-/// Find PEM and OpenSSH private key blocks (`-----BEGIN ... PRIVATE KEY-----`)
-/// and blank out everything after the header up to the end of the matching
-/// `-----END` line (or of the file), keeping byte offsets and line breaks, so
-/// a key written as a block scalar or as one quoted line with `\n` escapes is
-/// hidden alike. Returns the redacted text and the span of each header.
-fn redact_private_keys(text: String) -> (String, Vec<Span>) {
-    const MARKER: &str = "PRIVATE KEY";
-    if !text.contains(MARKER) {
-        return (text, Vec::new());
-    }
-    let mut bytes = text.into_bytes();
-    let mut spans = Vec::new();
-    let mut from = 0;
-    while let Some(found) = find(&bytes[from..], MARKER.as_bytes()).map(|i| i + from) {
-        from = found + MARKER.len();
-        // Only a PEM header counts: `-----BEGIN` shortly before the marker, on its line.
-        let window_start = found.saturating_sub(48);
-        let Some(begin) =
-            find(&bytes[window_start..found], b"-----BEGIN").map(|i| i + window_start)
-        else {
-            continue;
-        };
-        if bytes[begin..found].contains(&b'\n') {
-            continue;
-        }
-        let header_end = found
-            + MARKER.len()
-            + bytes[found + MARKER.len()..]
-                .iter()
-                .take_while(|&&b| b == b'-')
-                .count();
-        let end = find(&bytes[header_end..], b"-----END")
-            .map(|i| header_end + i)
-            .map(|i| find(&bytes[i..], b"\n").map_or(bytes.len(), |j| i + j))
-            .unwrap_or(bytes.len());
-        spans.push(Span::new(begin, header_end));
-        for b in &mut bytes[header_end..end] {
-            if *b != b'\n' && *b != b'\r' && *b != b' ' {
-                *b = b'*';
-            }
-        }
-        from = end.max(from);
-    }
-    // Whole characters were replaced by ASCII (every byte of a multi-byte
-    // character becomes `*`), so the text is still UTF-8.
-    let text = String::from_utf8(bytes)
-        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    (text, spans)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 fn shift(node: &mut Node, by: usize) {

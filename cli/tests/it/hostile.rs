@@ -325,3 +325,50 @@ fn a_file_link_inside_the_registry_is_not_read_twice() {
     let out = check(&ws, &["--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
 }
+
+#[test]
+fn credentials_in_any_field_or_comment_are_refused_and_never_printed() {
+    // Assembled at run time so this file does not trip secret scanners.
+    let github = format!("ghp_{}", "R4nd0mT0k3nV4lu3x".repeat(3));
+    let aws_id = format!("AKIA{}", "Q7WXYZ2345ABCDEF");
+    let aws_secret = "q8Zk2Lw9/Xv4Rt7Mn3Bp6Yh1Jc5Df0Gs+Ea2Wu8Ni".to_owned();
+    let jwt = format!(
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvd2ViIn0.{}",
+        "c2lnbmF0dXJl".repeat(4)
+    );
+    let ws = Workspace::base();
+    ws.write(
+        "platform/deploy-bot.yaml",
+        format!(
+            "# {aws_id} / {aws_secret}\n{}",
+            deploy_bot(&ws).replace(
+                "description: Deploys the web app to production from GitHub Actions.",
+                &format!("description: \"token {github} and {jwt}\""),
+            )
+        ),
+    );
+    for format in ["human", "json", "github", "sarif"] {
+        let out = check(&ws, &["--format", format]);
+        assert_eq!(out.code, 1, "{format}");
+        let all = format!("{}{}", out.stdout, out.stderr);
+        for secret in [&github, &aws_id, &aws_secret, &jwt] {
+            assert!(
+                !all.contains(secret.as_str()),
+                "{format} printed {}",
+                &secret[..4]
+            );
+            assert!(
+                !all.contains(&secret[4..16]),
+                "{format} printed part of a secret"
+            );
+        }
+        for kind in [
+            "GitHub token",
+            "AWS access key id",
+            "JSON Web Token",
+            "high-entropy string",
+        ] {
+            assert!(all.contains(kind), "{format}: {kind} not named in {all}");
+        }
+    }
+}
