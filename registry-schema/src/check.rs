@@ -3,8 +3,9 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::diagnostic::{Code, Diagnostic, FileId, Severity};
-use crate::model::{Declaration, Level, Mode, RegistrySpec, Team};
+use crate::model::{Declaration, Level, Team};
 use crate::registry::Registry;
+use crate::settings::{Scopes, Settings};
 use rayon::prelude::*;
 
 use crate::rules::{self, Check};
@@ -39,13 +40,18 @@ pub struct Context<'a> {
     pub registry: &'a Registry,
     /// The run's options.
     pub options: &'a CheckOptions,
-    /// Registry settings (defaults when `tenure.yaml` did not load).
-    pub settings: &'a RegistrySpec,
     /// Declared teams by name.
     pub teams: HashMap<&'a str, (FileId, &'a Team)>,
+    pub(crate) scopes: Scopes<'a>,
 }
 
 impl Context<'_> {
+    /// The settings in force for a file: the root `tenure.yaml` and any
+    /// sub-folder ones above it (defaults when `tenure.yaml` did not load).
+    pub fn settings(&self, file: FileId) -> Settings<'_> {
+        self.scopes.for_path(&self.registry.files[file].path)
+    }
+
     /// Whether the file at `file` is part of the change under review.
     pub fn is_changed(&self, file: FileId) -> bool {
         self.options
@@ -58,11 +64,6 @@ impl Context<'_> {
 /// Run every check and return all findings, load findings included, sorted by
 /// file and position.
 pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
-    let default_settings = RegistrySpec::default();
-    let settings = registry
-        .config
-        .as_ref()
-        .map_or(&default_settings, |(_, c)| &c.spec);
     let mut teams = HashMap::new();
     for entry in &registry.entries {
         if let Declaration::Team(team) = &entry.declaration {
@@ -74,8 +75,8 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
     let cx = Context {
         registry,
         options,
-        settings,
         teams,
+        scopes: Scopes::new(registry),
     };
     let mut out = registry.diagnostics.clone();
     let runs = |rule: &&rules::Rule| !(rule.needs_settings && registry.config_broken);
@@ -98,7 +99,7 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
         })
         .collect();
     out.extend(per_entry);
-    apply_settings(settings, &mut out);
+    apply_settings(&cx, &mut out);
     sort(&mut out);
     out
 }
@@ -106,21 +107,16 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
 /// Apply `spec.severity` and `spec.mode` from `tenure.yaml` to policy codes.
 /// A lapsed entry escalated to an error (`--strict`, `--changed`) stays an
 /// error unless its code is set to `allow`.
-fn apply_settings(settings: &RegistrySpec, out: &mut Vec<Diagnostic>) {
-    let warn_mode = settings
-        .mode
-        .as_ref()
-        .is_some_and(|m| m.value == Mode::Warn);
+fn apply_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     out.retain_mut(|d| {
         if !d.code.is_policy() {
             return true;
         }
-        let level = settings
-            .severity
-            .iter()
-            .find(|(code, _)| code.value == d.code.as_str())
-            .map(|(_, l)| l.value);
-        match level {
+        let settings = match &d.primary {
+            Some(label) => cx.settings(label.file),
+            None => cx.scopes.for_path(""),
+        };
+        match settings.level(d.code) {
             Some(Level::Allow) => return false,
             Some(Level::Deny) => d.severity = Severity::Error,
             Some(Level::Warn) if d.severity != Severity::Error || d.code != Code::Expired => {
@@ -128,7 +124,7 @@ fn apply_settings(settings: &RegistrySpec, out: &mut Vec<Diagnostic>) {
             }
             _ => {}
         }
-        if warn_mode && d.severity == Severity::Error {
+        if settings.warn_mode() && d.severity == Severity::Error {
             d.severity = Severity::Warning;
             d.notes
                 .push("reported as a warning: `tenure.yaml` sets `mode: warn`".to_owned());

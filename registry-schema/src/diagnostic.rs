@@ -152,6 +152,48 @@ codes! {
     MissingJustification = "missing-justification", Error, "write or admin access without a justification";
     /// A pattern that does not match the whole value.
     UnanchoredPattern = "unanchored-pattern", Error, "a pattern is not anchored with `^` and `$`";
+    /// A public key that is weak (RSA under 3072 bits, `ssh-rsa`, DSA).
+    WeakKey = "weak-key", Error, "a weak public key (RSA under 3072 bits, `ssh-rsa`, DSA)";
+    /// Key material that cannot be parsed as a public key.
+    InvalidPublicKey = "invalid-public-key", Error, "key material is not a public key tenure can read";
+    /// An authentication method the guardrails do not allow.
+    DisallowedAuthMethod = "disallowed-auth-method", Error, "the authentication method is not allowed";
+    /// A static secret where the provider supports federation.
+    FederationPreferred = "federation-preferred", Warning, "a long-lived secret where federation is available";
+    /// A third-party identity without `vendor`.
+    MissingVendor = "missing-vendor", Error, "an identity a third party may operate does not name its `vendor`";
+    /// A third-party identity with write or admin access.
+    ThirdPartyWrite = "third-party-write", Warning, "a third party holds write or admin access";
+    /// Access above the ceiling for the identity type.
+    PermissionCeiling = "permission-ceiling", Error, "access above the ceiling for this identity type";
+    /// Federation without a pinned audience.
+    MissingAudience = "missing-audience", Error, "federation does not pin the token audience";
+    /// An OIDC issuer the guardrails do not allow.
+    DisallowedIssuer = "disallowed-issuer", Error, "the OIDC issuer is not allowed";
+    /// An audience the guardrails do not allow.
+    DisallowedAudience = "disallowed-audience", Error, "the token audience is not allowed";
+    /// A federation subject that admits more than one repository, ref or environment.
+    BroadSubject = "broad-subject", Error, "the federation subject is not tied to one repository and a ref or environment";
+    /// A production identity not bound to a GitHub environment or an exact ref.
+    UnprotectedProduction = "unprotected-production", Error, "a production identity is not bound to a protected ref or environment";
+    /// An identity type the environment does not admit.
+    DisallowedType = "disallowed-type", Error, "the identity type is not allowed in this environment";
+    /// An owner team that may not declare identities in the environment.
+    DisallowedTeam = "disallowed-team", Error, "the owner team may not declare identities in this environment";
+    /// The same credential, subject or binding declared twice.
+    ReusedCredential = "reused-credential", Error, "a credential, subject or provider binding is declared twice";
+    /// Two names that differ only by look-alike characters.
+    ConfusableName = "confusable-name", Error, "two names differ only by look-alike characters";
+    /// A machine identity marked `interactive: true`.
+    InteractiveIdentity = "interactive-identity", Error, "a machine identity is used interactively";
+    /// A federation subject or signer that is a person's email address.
+    HumanSubject = "human-subject", Error, "a person's email address where a machine identity belongs";
+    /// Keyless signing not pinned to a workflow and refs.
+    UnpinnedSigner = "unpinned-signer", Error, "keyless signing is not pinned to a workflow and refs";
+    /// A signing scope that matches any artifact.
+    UnscopedSigning = "unscoped-signing", Error, "a signing key may sign any artifact";
+    /// A sub-folder `tenure.yaml` loosens a guardrail.
+    GuardrailLoosened = "guardrail-loosened", Error, "a sub-folder `tenure.yaml` loosens a guardrail";
     /// The declaration has lapsed.
     Expired = "expired", Warning, "the declaration has lapsed";
     /// The declaration is inside its renew window.
@@ -172,7 +214,130 @@ impl Code {
                 | Code::LifetimeExceeded
                 | Code::MissingJustification
                 | Code::UnanchoredPattern
+                | Code::WeakKey
+                | Code::DisallowedAuthMethod
+                | Code::FederationPreferred
+                | Code::MissingVendor
+                | Code::ThirdPartyWrite
+                | Code::PermissionCeiling
+                | Code::MissingAudience
+                | Code::DisallowedIssuer
+                | Code::DisallowedAudience
+                | Code::BroadSubject
+                | Code::UnprotectedProduction
+                | Code::DisallowedType
+                | Code::DisallowedTeam
+                | Code::ReusedCredential
+                | Code::ConfusableName
+                | Code::InteractiveIdentity
+                | Code::HumanSubject
+                | Code::UnpinnedSigner
+                | Code::UnscopedSigning
         )
+    }
+
+    /// The OWASP Non-Human Identities Top 10 (2025) risk the code addresses.
+    pub fn owasp(self) -> Option<Owasp> {
+        use Owasp::*;
+        Some(match self {
+            Code::UnknownOwner | Code::OwnerWithoutMembers | Code::Expired | Code::ExpiresSoon => {
+                Nhi1
+            }
+            Code::SecretInRegistry => Nhi2,
+            Code::MissingVendor | Code::ThirdPartyWrite => Nhi3,
+            Code::WeakKey
+            | Code::InvalidPublicKey
+            | Code::DisallowedAuthMethod
+            | Code::FederationPreferred => Nhi4,
+            Code::MissingJustification | Code::PermissionCeiling | Code::UnscopedSigning => Nhi5,
+            Code::MissingAudience
+            | Code::DisallowedIssuer
+            | Code::DisallowedAudience
+            | Code::BroadSubject
+            | Code::UnanchoredPattern
+            | Code::UnpinnedSigner => Nhi6,
+            Code::MissingExpiry | Code::LifetimeExceeded | Code::CreatedInFuture => Nhi7,
+            Code::UnknownEnvironment
+            | Code::UnprotectedProduction
+            | Code::DisallowedType
+            | Code::DisallowedTeam => Nhi8,
+            Code::ReusedCredential | Code::ConfusableName => Nhi9,
+            Code::InteractiveIdentity | Code::HumanSubject => Nhi10,
+            _ => return None,
+        })
+    }
+}
+
+/// The risks of the OWASP Non-Human Identities Top 10 (2025).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Owasp {
+    /// NHI1:2025 Improper Offboarding.
+    Nhi1,
+    /// NHI2:2025 Secret Leakage.
+    Nhi2,
+    /// NHI3:2025 Vulnerable Third-Party NHI.
+    Nhi3,
+    /// NHI4:2025 Insecure Authentication.
+    Nhi4,
+    /// NHI5:2025 Overprivileged NHI.
+    Nhi5,
+    /// NHI6:2025 Insecure Cloud Deployment Configurations.
+    Nhi6,
+    /// NHI7:2025 Long-Lived Secrets.
+    Nhi7,
+    /// NHI8:2025 Environment Isolation.
+    Nhi8,
+    /// NHI9:2025 NHI Reuse.
+    Nhi9,
+    /// NHI10:2025 Human Use of NHI.
+    Nhi10,
+}
+
+impl Owasp {
+    /// Every risk, in order.
+    pub const ALL: [Owasp; 10] = [
+        Owasp::Nhi1,
+        Owasp::Nhi2,
+        Owasp::Nhi3,
+        Owasp::Nhi4,
+        Owasp::Nhi5,
+        Owasp::Nhi6,
+        Owasp::Nhi7,
+        Owasp::Nhi8,
+        Owasp::Nhi9,
+        Owasp::Nhi10,
+    ];
+
+    /// The short id, `NHI1` to `NHI10`.
+    pub fn id(self) -> &'static str {
+        match self {
+            Owasp::Nhi1 => "NHI1",
+            Owasp::Nhi2 => "NHI2",
+            Owasp::Nhi3 => "NHI3",
+            Owasp::Nhi4 => "NHI4",
+            Owasp::Nhi5 => "NHI5",
+            Owasp::Nhi6 => "NHI6",
+            Owasp::Nhi7 => "NHI7",
+            Owasp::Nhi8 => "NHI8",
+            Owasp::Nhi9 => "NHI9",
+            Owasp::Nhi10 => "NHI10",
+        }
+    }
+
+    /// The risk's title in the OWASP list.
+    pub fn title(self) -> &'static str {
+        match self {
+            Owasp::Nhi1 => "Improper Offboarding",
+            Owasp::Nhi2 => "Secret Leakage",
+            Owasp::Nhi3 => "Vulnerable Third-Party NHI",
+            Owasp::Nhi4 => "Insecure Authentication",
+            Owasp::Nhi5 => "Overprivileged NHI",
+            Owasp::Nhi6 => "Insecure Cloud Deployment Configurations",
+            Owasp::Nhi7 => "Long-Lived Secrets",
+            Owasp::Nhi8 => "Environment Isolation",
+            Owasp::Nhi9 => "NHI Reuse",
+            Owasp::Nhi10 => "Human Use of NHI",
+        }
     }
 }
 

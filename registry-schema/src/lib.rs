@@ -41,13 +41,16 @@ pub mod check;
 pub mod de;
 pub mod diagnostic;
 mod json_view;
+pub mod keys;
 pub mod model;
 pub mod pattern;
 pub mod registry;
 pub mod rules;
 pub mod schema;
 mod secrets;
+pub mod settings;
 pub mod span;
+mod subject;
 pub mod yaml;
 
 pub use span::{Span, Spanned};

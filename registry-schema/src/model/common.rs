@@ -246,6 +246,11 @@ impl<K, V> Mapping<K, V> {
         self.0.is_empty()
     }
 
+    /// The first value whose key satisfies `is_key`.
+    pub fn find(&self, is_key: impl Fn(&K) -> bool) -> Option<&V> {
+        self.0.iter().find(|(k, _)| is_key(k)).map(|(_, v)| v)
+    }
+
     /// The value at `key`.
     pub fn get<Q>(&self, key: &Q) -> Option<&V>
     where

@@ -65,6 +65,127 @@ pub struct IdentitySpec {
     /// Why the access is needed; reviewers read this.
     #[serde(default)]
     pub justification: Option<Spanned<Text>>,
+    /// How it authenticates. When absent, tenure infers it from `type`,
+    /// `federation` and `key` (see [`IdentitySpec::auth_method`]).
+    #[serde(default)]
+    pub auth: Option<Spanned<AuthMethod>>,
+    /// Whether a person logs in as this identity. Machine identities are
+    /// never interactive; `true` is refused (OWASP NHI10).
+    #[serde(default)]
+    pub interactive: Option<Spanned<bool>>,
+    /// Why this identity's credential, subject or provider binding is
+    /// deliberately declared more than once. Both declarations must say so.
+    #[serde(default)]
+    pub shared: Option<Spanned<Text>>,
+}
+
+impl IdentitySpec {
+    /// The authentication method: `auth` when given, otherwise inferred
+    /// (`federation` means OIDC, `key` an SSH key, then by `type`).
+    pub fn auth_method(&self) -> AuthMethod {
+        if let Some(auth) = &self.auth {
+            return auth.value;
+        }
+        if self.federation.is_some() {
+            return AuthMethod::Oidc;
+        }
+        if self.key.is_some() {
+            return AuthMethod::SshKey;
+        }
+        match self.identity_type.value {
+            IdentityType::GithubActions => AuthMethod::Oidc,
+            IdentityType::DeployKey => AuthMethod::SshKey,
+            IdentityType::GithubApp => AuthMethod::AppKey,
+            IdentityType::AwsIamUser => AuthMethod::AccessKey,
+            IdentityType::AwsIamRole => AuthMethod::AssumeRole,
+            IdentityType::ApiKey => AuthMethod::ApiKey,
+            IdentityType::ServiceAccount | IdentityType::Bot | IdentityType::AiAgent => {
+                AuthMethod::Token
+            }
+        }
+    }
+
+    /// Every grant with its access and where it is written: `permissions`,
+    /// plus `contents: write` for a deploy key with `readOnly: false`.
+    pub fn grants(&self) -> impl Iterator<Item = (&str, Access, crate::Span)> {
+        let key_write = self
+            .key
+            .as_ref()
+            .filter(|k| !k.read_only.value)
+            .map(|k| ("contents", Access::Write, k.read_only.span));
+        self.permissions
+            .iter()
+            .map(|(scope, access)| (scope.value.as_str(), access.value, access.span))
+            .chain(key_write)
+    }
+
+    /// Whether a third party operates it: `vendor` is set and is not `self`.
+    pub fn is_third_party(&self) -> bool {
+        self.vendor.as_ref().is_some_and(|v| v.value.0 != "self")
+    }
+}
+
+/// How a machine identity proves who it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum AuthMethod {
+    /// Short-lived OIDC tokens exchanged through workload identity federation.
+    Oidc,
+    /// Assuming a cloud role from another principal (AWS `sts:AssumeRole`).
+    AssumeRole,
+    /// An SSH key pair; the public half is declared.
+    SshKey,
+    /// A GitHub App private key, exchanged for short-lived installation tokens.
+    AppKey,
+    /// A client certificate (mutual TLS).
+    ClientCertificate,
+    /// A long-lived cloud access key (AWS access key id and secret).
+    AccessKey,
+    /// A long-lived API key.
+    ApiKey,
+    /// A scoped, expiring token (GitHub fine-grained personal access token).
+    FineGrainedToken,
+    /// A bearer token of another kind (service account token, bot token).
+    Token,
+    /// A GitHub classic personal access token: unscoped to repositories and
+    /// often without expiry. Always refused.
+    ClassicToken,
+    /// A password. Always refused.
+    Password,
+}
+
+impl AuthMethod {
+    /// The kebab-case spelling used in YAML.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Oidc => "oidc",
+            Self::AssumeRole => "assume-role",
+            Self::SshKey => "ssh-key",
+            Self::AppKey => "app-key",
+            Self::ClientCertificate => "client-certificate",
+            Self::AccessKey => "access-key",
+            Self::ApiKey => "api-key",
+            Self::FineGrainedToken => "fine-grained-token",
+            Self::Token => "token",
+            Self::ClassicToken => "classic-token",
+            Self::Password => "password",
+        }
+    }
+
+    /// A long-lived secret that a leak hands over as it is, as opposed to
+    /// federation, keys that never leave their holder, or app keys that mint
+    /// short-lived tokens.
+    pub fn is_static_secret(self) -> bool {
+        matches!(
+            self,
+            Self::AccessKey
+                | Self::ApiKey
+                | Self::FineGrainedToken
+                | Self::Token
+                | Self::ClassicToken
+                | Self::Password
+        )
+    }
 }
 
 /// What sort of machine identity a declaration describes.

@@ -8,11 +8,12 @@ mod team;
 
 pub use common::{ApiVersion, Days, Instant, Mapping, Metadata, Name, Term, Text};
 pub use identity::{
-    Access, AwsBinding, Environment, Federation, GithubBinding, Identity, IdentityKind,
+    Access, AuthMethod, AwsBinding, Environment, Federation, GithubBinding, Identity, IdentityKind,
     IdentitySpec, IdentityType, KeyMaterial, Repository,
 };
 pub use registry::{
-    Guardrails, Level, MaxLifetime, Mode, RegistryConfig, RegistryKind, RegistrySpec,
+    DEFAULT_ENVIRONMENTS, DEFAULT_RENEW_WINDOW, EnvironmentGuardrails, Guardrails, Level,
+    MaxLifetime, Mode, RegistryConfig, RegistryKind, RegistrySpec,
 };
 pub use signing_key::{
     Allows, GithubWorkflow, KeyAlgorithm, Keyless, PublicKey, Runner, SigningKey, SigningKeyKind,

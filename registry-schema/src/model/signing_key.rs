@@ -4,7 +4,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::common::{ApiVersion, Instant, Metadata};
-use super::identity::Repository;
+use super::identity::{Environment, Repository};
 use crate::span::Spanned;
 
 /// A signing identity: keyless (an OIDC identity that Fulcio certifies) or a
@@ -34,6 +34,9 @@ pub enum SigningKeyKind {
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct SigningKeySpec {
+    /// The environment whose releases it signs; `production` when absent.
+    #[serde(default)]
+    pub environment: Option<Spanned<Environment>>,
     /// When signing was granted.
     pub created: Spanned<Instant>,
     /// When signing trust ends; signatures made later do not verify.
@@ -46,6 +49,16 @@ pub struct SigningKeySpec {
     pub public_key: Option<PublicKey>,
     /// What it may sign.
     pub allows: Allows,
+}
+
+impl SigningKeySpec {
+    /// The environment, `production` unless `environment` says otherwise:
+    /// signing keys sign releases.
+    pub fn environment(&self) -> &str {
+        self.environment
+            .as_ref()
+            .map_or("production", |e| e.value.0.as_str())
+    }
 }
 
 /// The certificate identity accepted for keyless signing.

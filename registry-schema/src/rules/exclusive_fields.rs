@@ -108,7 +108,7 @@ mod tests {
     use crate::diagnostic::Code;
     use crate::rules::testing::{codes, identity};
 
-    const FED: &str = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n";
+    const FED: &str = "  federation:\n    issuer: https://issuer.example\n    audience: example\n";
 
     #[test]
     fn federation_subject_exactly_one() {
@@ -134,7 +134,7 @@ mod tests {
     fn signing_key_needs_keyless_or_public_key() {
         let key = "apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: k\n  owner: team-a\n  description: Key.\nspec:\n  created: 2026-01-01\n  expires: 2027-01-01\n  allows:\n    artifacts: [\"a-*\"]\n";
         assert_eq!(codes(&[("k.yaml", key)]), vec![Code::MissingField]);
-        let keyless = key.replace("  allows:", "  keyless:\n    issuer: https://token.actions.githubusercontent.com\n    identity: https://github.com/a/b/.github/workflows/r.yml@refs/tags/v1\n  allows:");
+        let keyless = key.replace("  allows:", "  keyless:\n    issuer: https://issuer.example\n    identity: https://github.com/a/b/.github/workflows/r.yml@refs/tags/v1\n  allows:");
         assert_eq!(codes(&[("k.yaml", &keyless)]), vec![]);
         let both_ids = keyless.replace(
             "    identity:",

@@ -20,7 +20,7 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let now = cx.options.now;
-    let window = cx.settings.renew_window.value.duration();
+    let window = cx.settings(entry.file).renew_window().duration();
     let Some(term) = entry.declaration.term() else {
         return;
     };

@@ -128,7 +128,7 @@ mod tests {
 
     #[test]
     fn bad_regex_and_bad_glob() {
-        let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^repo:(a$\"\n    claimPatterns:\n      job_workflow_ref: \"^x[$\"\n";
+        let fed = "  federation:\n    issuer: https://issuer.example\n    audience: example\n    subjectPattern: \"^repo:(a$\"\n    claimPatterns:\n      job_workflow_ref: \"^x[$\"\n";
         let a = identity("x", "2026-01-01", "2027-06-01", fed);
         assert_eq!(
             codes(&[("x.yaml", &a)]),
@@ -141,10 +141,10 @@ mod tests {
 
     #[test]
     fn regexes_over_the_size_limit_are_caught() {
-        let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^(a{1000}){1000}$\"\n";
+        let fed = "  federation:\n    issuer: https://issuer.example\n    audience: example\n    subjectPattern: \"^(a{1000}){1000}$\"\n";
         let a = identity("x", "2026-01-01", "2027-06-01", fed);
         assert_eq!(codes(&[("x.yaml", &a)]), vec![Code::InvalidPattern]);
-        let nested = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^((a{99}){99}){99}$\"\n";
+        let nested = "  federation:\n    issuer: https://issuer.example\n    audience: example\n    subjectPattern: \"^((a{99}){99}){99}$\"\n";
         let b = identity("yy", "2026-01-01", "2027-06-01", nested);
         assert_eq!(codes(&[("yy.yaml", &b)]), vec![Code::InvalidPattern]);
     }
@@ -160,7 +160,7 @@ mod tests {
 
     #[test]
     fn purls_are_not_globs() {
-        let key = "apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: k\n  owner: team-a\n  description: Key.\nspec:\n  created: 2026-01-01\n  expires: 2027-01-01\n  keyless:\n    issuer: https://token.actions.githubusercontent.com\n    identity: x\n  allows:\n    artifacts: [\"pkg:cargo/[weird@1\", \"ok-*.tgz\"]\n";
+        let key = "apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: k\n  owner: team-a\n  description: Key.\nspec:\n  created: 2026-01-01\n  expires: 2027-01-01\n  keyless:\n    issuer: https://issuer.example\n    identity: x\n  allows:\n    artifacts: [\"pkg:cargo/[weird@1\", \"ok-*.tgz\"]\n";
         assert_eq!(codes(&[("k.yaml", key)]), vec![]);
     }
 }

@@ -13,7 +13,7 @@
 
 use super::{Check, Rule};
 use crate::check::Context;
-use crate::diagnostic::{Code, Diagnostic};
+use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::{Days, Declaration};
 use crate::registry::Entry;
 use crate::span::{Span, Spanned};
@@ -29,41 +29,49 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let Some(term) = entry.declaration.term() else {
         return;
     };
-    let limits = &cx.settings.guardrails.max_lifetime;
-    let mut strictest: Option<(Days, Span, String)> = None;
-    let mut consider = |limit: &Spanned<Days>, what: String| {
-        if strictest
-            .as_ref()
-            .is_none_or(|(best, ..)| limit.value < *best)
-        {
-            strictest = Some((limit.value, limit.span, what));
+    let settings = cx.settings(entry.file);
+    let mut strictest: Option<(Days, FileId, Span, String)> = None;
+    for (file, spec) in settings.chain() {
+        let limits = &spec.guardrails.max_lifetime;
+        let mut consider = |limit: &Spanned<Days>, what: String| {
+            if strictest
+                .as_ref()
+                .is_none_or(|(best, ..)| limit.value < *best)
+            {
+                strictest = Some((limit.value, *file, limit.span, what));
+            }
+        };
+        if let Some(limit) = &limits.default {
+            consider(limit, "the default maximum lifetime".to_owned());
         }
-    };
-    if let Some(limit) = &limits.default {
-        consider(limit, "the default maximum lifetime".to_owned());
-    }
-    match &entry.declaration {
-        Declaration::Identity(identity) => {
-            let spec = &identity.spec;
-            for (ty, limit) in &limits.types {
-                if ty.value == spec.identity_type.value {
-                    consider(limit, format!("the maximum for `{}`", ty.value.as_str()));
+        match &entry.declaration {
+            Declaration::Identity(identity) => {
+                let spec = &identity.spec;
+                for (ty, limit) in &limits.types {
+                    if ty.value == spec.identity_type.value {
+                        consider(limit, format!("the maximum for `{}`", ty.value.as_str()));
+                    }
+                }
+                for (env, limit) in &limits.environments {
+                    if env.value == spec.environment.value {
+                        consider(limit, format!("the maximum in `{}`", env.value.0));
+                    }
+                }
+                if let Some(limit) = &limits.third_party
+                    && spec.is_third_party()
+                {
+                    consider(limit, "the maximum for third-party identities".to_owned());
                 }
             }
-            for (env, limit) in &limits.environments {
-                if env.value == spec.environment.value {
-                    consider(limit, format!("the maximum in `{}`", env.value.0));
+            Declaration::SigningKey(_) => {
+                if let Some(limit) = &limits.signing_keys {
+                    consider(limit, "the maximum for signing keys".to_owned());
                 }
             }
+            Declaration::Team(_) => {}
         }
-        Declaration::SigningKey(_) => {
-            if let Some(limit) = &limits.signing_keys {
-                consider(limit, "the maximum for signing keys".to_owned());
-            }
-        }
-        Declaration::Team(_) => {}
     }
-    let Some((max, limit_span, what)) = strictest else {
+    let Some((max, limit_file, limit_span, what)) = strictest else {
         return;
     };
     let seconds = term.expires.value.end().as_second() - term.created.value.start().as_second();
@@ -71,7 +79,7 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         return;
     }
     let days = (seconds + 86_399) / 86_400;
-    let mut d = Diagnostic::new(
+    let d = Diagnostic::new(
         Code::LifetimeExceeded,
         format!(
             "`{}` is trusted for {days} days, longer than {what} ({max})",
@@ -83,10 +91,8 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         term.expires.span,
         format!("at most {max} after `created`"),
     )
-    .with_note("help: shorten the term; renew it by a reviewed change when it is due");
-    if let Some((file, _)) = &cx.registry.config {
-        d = d.with_secondary(*file, limit_span, "the limit is set here");
-    }
+    .with_note("help: shorten the term; renew it by a reviewed change when it is due")
+    .with_secondary(limit_file, limit_span, "the limit is set here");
     out.push(d);
 }
 

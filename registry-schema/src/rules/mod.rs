@@ -5,19 +5,36 @@ use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::registry::Entry;
 
+mod auth_method;
+mod broad_subject;
+mod confusable_name;
 mod created_in_future;
 mod duplicate_name;
+mod environment_admission;
 mod exclusive_fields;
 mod expired;
 mod expires_before_created;
 mod expires_soon;
+mod federation_pinning;
+mod federation_preferred;
+mod guardrail_loosened;
+mod human_subject;
+mod interactive_identity;
 mod invalid_pattern;
 mod lifetime_exceeded;
 mod missing_justification;
+mod missing_vendor;
 mod name_mismatch;
 mod owner;
+mod permission_ceiling;
+mod reused_credential;
+mod third_party_write;
 mod unanchored_pattern;
 mod unknown_environment;
+mod unpinned_signer;
+mod unprotected_production;
+mod unscoped_signing;
+mod weak_key;
 
 /// A rule: the codes it may emit and the function that runs it.
 #[derive(Debug)]
@@ -44,16 +61,33 @@ pub enum Check {
 
 /// Every rule, in the order they run.
 pub const ALL: &[Rule] = &[
+    guardrail_loosened::RULE,
     duplicate_name::RULE,
+    confusable_name::RULE,
+    reused_credential::RULE,
     name_mismatch::RULE,
     owner::RULE,
     unknown_environment::RULE,
+    environment_admission::RULE,
     exclusive_fields::RULE,
     invalid_pattern::RULE,
     expires_before_created::RULE,
     lifetime_exceeded::RULE,
+    weak_key::RULE,
+    auth_method::RULE,
+    federation_preferred::RULE,
+    missing_vendor::RULE,
+    third_party_write::RULE,
     missing_justification::RULE,
+    permission_ceiling::RULE,
+    federation_pinning::RULE,
     unanchored_pattern::RULE,
+    broad_subject::RULE,
+    unprotected_production::RULE,
+    interactive_identity::RULE,
+    human_subject::RULE,
+    unpinned_signer::RULE,
+    unscoped_signing::RULE,
     created_in_future::RULE,
     expired::RULE,
     expires_soon::RULE,
@@ -94,10 +128,20 @@ pub(crate) mod testing {
         )
     }
 
+    /// The base `tenure.yaml` with `extra` lines appended under `spec`.
+    pub(crate) fn config_with(extra: &str) -> String {
+        format!("{CONFIG}{extra}")
+    }
+
     /// Check the base registry plus `files`, returning every finding.
     pub(crate) fn run(files: &[(&str, &str)]) -> Vec<Diagnostic> {
+        run_with(CONFIG, files)
+    }
+
+    /// As [`run`], with another `tenure.yaml`.
+    pub(crate) fn run_with(config: &str, files: &[(&str, &str)]) -> Vec<Diagnostic> {
         let mut all = vec![
-            ("tenure.yaml".to_owned(), CONFIG.as_bytes().to_vec()),
+            ("tenure.yaml".to_owned(), config.as_bytes().to_vec()),
             ("teams/team-a.yaml".to_owned(), TEAM.as_bytes().to_vec()),
         ];
         all.extend(

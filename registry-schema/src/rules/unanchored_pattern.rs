@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn reported_on_federation() {
-        let fed = "  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"repo:acme/app:.*\"\n";
+        let fed = "  federation:\n    issuer: https://issuer.example\n    audience: example\n    subjectPattern: \"repo:acme/app:.*\"\n";
         let a = identity("x", "2026-01-01", "2027-06-01", fed);
         assert_eq!(codes(&[("x.yaml", &a)]), vec![Code::UnanchoredPattern]);
     }

@@ -26,20 +26,11 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         return;
     };
     let env = &identity.spec.environment;
-    if cx
-        .settings
-        .environments
-        .iter()
-        .any(|e| e.value == env.value)
-    {
+    let settings = cx.settings(entry.file);
+    if settings.has_environment(&env.value.0) {
         return;
     }
-    let allowed: Vec<String> = cx
-        .settings
-        .environments
-        .iter()
-        .map(|e| e.value.0.clone())
-        .collect();
+    let (allowed, listed_at) = settings.environments();
     let mut d = Diagnostic::new(
         Code::UnknownEnvironment,
         if cx.registry.config.is_some() {
@@ -66,14 +57,8 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
             .collect::<Vec<_>>()
             .join(", ")
     ));
-    if let Some((file, config)) = &cx.registry.config
-        && let Some(first) = config
-            .spec
-            .environments
-            .first()
-            .filter(|e| e.span != crate::Span::default())
-    {
-        d = d.with_secondary(*file, first.span, "environments are listed here");
+    if let Some((file, span)) = listed_at {
+        d = d.with_secondary(file, span, "environments are listed here");
     }
     out.push(d);
 }

@@ -1,0 +1,159 @@
+//! What a federation `subject` or `subjectPattern` admits, read statically.
+//!
+//! A pattern is parsed (never run) and its literal prefixes extracted from
+//! the regex HIR: `^repo:acme/(web|api):ref:refs/heads/main$` admits exactly
+//! two subjects, `^repo:acme/.*$` admits anything that starts with
+//! `repo:acme/`. The rules judge those prefixes.
+
+use regex_syntax::hir::literal::{ExtractKind, Extractor};
+
+use crate::model::Federation;
+
+/// GitHub Actions' OIDC issuer on github.com.
+pub(crate) const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+/// Whether tokens from `issuer` are GitHub Actions tokens (github.com, or a
+/// GitHub Enterprise Server's `https://HOST/_services/token`).
+pub(crate) fn is_github_issuer(issuer: &str) -> bool {
+    issuer == GITHUB_ISSUER
+        || issuer.starts_with("https://token.actions.") && issuer.ends_with(".ghe.com")
+        || issuer.starts_with("https://") && issuer.ends_with("/_services/token")
+}
+
+/// One literal a subject starts with (`exact`: the whole subject).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Lit {
+    pub(crate) text: String,
+    pub(crate) exact: bool,
+}
+
+/// The subjects a federation admits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Subjects {
+    /// Neither field, or a pattern that does not parse (reported elsewhere).
+    Unknown,
+    /// A pattern with no literal prefix: any subject.
+    Any,
+    /// Every admitted subject starts with one of these.
+    Literals(Vec<Lit>),
+}
+
+pub(crate) fn subjects(fed: &Federation) -> Subjects {
+    if let Some(subject) = &fed.subject {
+        return Subjects::Literals(vec![Lit {
+            text: subject.value.clone(),
+            exact: true,
+        }]);
+    }
+    match &fed.subject_pattern {
+        Some(pattern) => pattern_prefixes(&pattern.value),
+        None => Subjects::Unknown,
+    }
+}
+
+/// The literal prefixes of a regular expression.
+pub(crate) fn pattern_prefixes(pattern: &str) -> Subjects {
+    let Ok(hir) = regex_syntax::ParserBuilder::new()
+        .nest_limit(64)
+        .build()
+        .parse(pattern)
+    else {
+        return Subjects::Unknown;
+    };
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    match seq.literals() {
+        None => Subjects::Any,
+        Some(lits) if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) => {
+            Subjects::Any
+        }
+        Some(lits) => Subjects::Literals(
+            lits.iter()
+                .map(|l| Lit {
+                    text: String::from_utf8_lossy(l.as_bytes()).into_owned(),
+                    exact: l.is_exact(),
+                })
+                .collect(),
+        ),
+    }
+}
+
+/// A GitHub Actions subject (`repo:OWNER/NAME:CONTEXT`), split.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct GithubSubject<'a> {
+    /// `OWNER/NAME`, when the literal reaches the `:` after it.
+    pub(crate) repo: Option<&'a str>,
+    /// What follows: `ref:refs/heads/main`, `environment:prod`, `pull_request`.
+    pub(crate) context: &'a str,
+}
+
+impl<'a> GithubSubject<'a> {
+    pub(crate) fn parse(text: &'a str) -> Option<Self> {
+        let rest = text.strip_prefix("repo:")?;
+        match rest.split_once(':') {
+            Some((repo, context)) => Some(Self {
+                repo: Some(repo),
+                context,
+            }),
+            None => Some(Self {
+                repo: None,
+                context: "",
+            }),
+        }
+    }
+
+    /// Whether the repository is one fixed `OWNER/NAME`.
+    pub(crate) fn fixed_repo(&self) -> bool {
+        self.repo.is_some_and(|r| {
+            r.split_once('/')
+                .is_some_and(|(o, n)| !o.is_empty() && !n.is_empty())
+                && !r.contains(['*', '?', '['])
+        })
+    }
+
+    /// Whether the context names a ref or an environment.
+    pub(crate) fn tied(&self) -> bool {
+        self.context.starts_with("ref:") || self.context.starts_with("environment:")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lits(p: &str) -> Vec<(String, bool)> {
+        match pattern_prefixes(p) {
+            Subjects::Literals(l) => l.into_iter().map(|l| (l.text, l.exact)).collect(),
+            other => panic!("{p}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn prefixes() {
+        assert_eq!(
+            lits("^repo:acme/(web|api):ref:refs/heads/main$"),
+            vec![
+                ("repo:acme/web:ref:refs/heads/main".to_owned(), true),
+                ("repo:acme/api:ref:refs/heads/main".to_owned(), true)
+            ]
+        );
+        assert_eq!(
+            lits("^repo:acme/.*$"),
+            vec![("repo:acme/".to_owned(), false)]
+        );
+        assert_eq!(pattern_prefixes("^.*$"), Subjects::Any);
+        assert_eq!(pattern_prefixes("(unclosed"), Subjects::Unknown);
+    }
+
+    #[test]
+    fn github_subjects() {
+        let s = GithubSubject::parse("repo:acme/web:environment:prod").expect("github");
+        assert!(s.fixed_repo() && s.tied());
+        let s = GithubSubject::parse("repo:acme/*:ref:refs/heads/main").expect("github");
+        assert!(!s.fixed_repo());
+        let s = GithubSubject::parse("repo:acme/web:pull_request").expect("github");
+        assert!(!s.tied());
+        assert!(is_github_issuer(GITHUB_ISSUER));
+        assert!(is_github_issuer("https://ghe.example.com/_services/token"));
+        assert!(!is_github_issuer("https://accounts.google.com"));
+    }
+}
