@@ -124,6 +124,22 @@ fn every_code_has_a_consistent_docs_page() {
         if !page.lines().any(|l| l.trim() == severity) {
             problems.push(format!("{name}: missing `{severity}`"));
         }
+        let risk = code
+            .owasp()
+            .map(|o| format!("OWASP NHI risk: {}:2025 {}", o.id(), o.title()));
+        let risk_lines: Vec<&str> = page
+            .lines()
+            .filter(|l| l.starts_with("OWASP NHI risk:"))
+            .collect();
+        match &risk {
+            Some(risk) if risk_lines != [risk.as_str()] => {
+                problems.push(format!("{name}: expected the line `{risk}`"));
+            }
+            None if !risk_lines.is_empty() => {
+                problems.push(format!("{name}: no OWASP risk, but the page names one"));
+            }
+            _ => {}
+        }
         for section in ["## What it checks", "## Why", "## Example", "## How to fix"] {
             if !page.lines().any(|l| l.trim() == section) {
                 problems.push(format!("{name}: missing section `{section}`"));
