@@ -23,8 +23,10 @@ pub(crate) enum Command {
     Check(CheckArgs),
     /// Print the JSON Schema of a kind, or of every kind.
     Schema(SchemaArgs),
-    /// Explain a diagnostic code.
+    /// Explain a diagnostic code or a rule.
     Explain(ExplainArgs),
+    /// List the policy rules, their codes, OWASP risks and severity in this registry.
+    Rules(RulesArgs),
 }
 
 #[derive(Debug, Args)]
@@ -65,8 +67,28 @@ pub(crate) struct SchemaArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExplainArgs {
-    /// The code, such as `unknown-owner`; omit to list every code.
+    /// A code, such as `unknown-owner`, or a rule, such as `federation-pinning`;
+    /// omit to list every code.
     pub(crate) code: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RulesArgs {
+    /// The registry folder whose `tenure.yaml` sets severities. Default: found
+    /// from the current folder upwards, as for `check`.
+    pub(crate) path: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub(crate) format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ListFormat {
+    /// A table.
+    Human,
+    /// One JSON document.
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -251,6 +251,39 @@ impl<'a> Settings<'a> {
     }
 }
 
+/// Where a code's severity in a registry comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SeveritySource {
+    /// Its default: nothing in `tenure.yaml` changes it.
+    Default,
+    /// `spec.severity` in `tenure.yaml`.
+    Configured,
+    /// `spec.mode: warn` lowered an error to a warning.
+    WarnMode,
+}
+
+/// The severity a code has at the root of a registry, after `spec.severity`
+/// and `spec.mode`; `None` when it is set to `allow`. Codes that are not
+/// policy codes always have their default.
+pub fn root_severity(registry: &Registry, code: Code) -> (Option<Severity>, SeveritySource) {
+    let default = code.default_severity();
+    if !code.is_policy() {
+        return (Some(default), SeveritySource::Default);
+    }
+    let scopes = Scopes::new(registry);
+    let settings = scopes.for_path("");
+    let (severity, source) = match settings.level(code) {
+        Some(Level::Allow) => return (None, SeveritySource::Configured),
+        Some(Level::Warn) => (Severity::Warning, SeveritySource::Configured),
+        Some(Level::Deny) => (Severity::Error, SeveritySource::Configured),
+        None => (default, SeveritySource::Default),
+    };
+    if settings.warn_mode() && severity == Severity::Error {
+        return (Some(Severity::Warning), SeveritySource::WarnMode);
+    }
+    (Some(severity), source)
+}
+
 fn level_in(spec: &RegistrySpec, code: Code) -> Option<Level> {
     spec.severity
         .iter()

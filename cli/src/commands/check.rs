@@ -22,30 +22,7 @@ struct Settings {
 
 fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let root = match &args.path {
-        // `tenure check .` at a repository root means its `identities/` registry.
-        Some(p)
-            if !p.join(registry::CONFIG_FILE).is_file()
-                && p.join("identities").join(registry::CONFIG_FILE).is_file() =>
-        {
-            p.join("identities")
-        }
-        Some(p) => p.clone(),
-        None => {
-            let found = registry::discover(&cwd).with_context(|| {
-                format!(
-                    "no registry found: neither `{}` nor a parent folder holds `tenure.yaml` or `identities/tenure.yaml`",
-                    cwd.display()
-                )
-            })?;
-            // Show paths relative to where the user stands.
-            match found.strip_prefix(&cwd) {
-                Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
-                Ok(rel) => rel.to_path_buf(),
-                Err(_) => found,
-            }
-        }
-    };
+    let root = super::locate_registry(args.path.as_deref())?;
     let now = match &args.now {
         Some(text) => Instant::parse(text)
             .map_err(|e| anyhow::anyhow!("invalid `--now`/`TENURE_NOW`: {e}"))?

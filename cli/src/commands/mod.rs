@@ -1,13 +1,48 @@
 //! One module per subcommand; each returns an [`ExitStatus`].
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use tenure_schema::registry;
 
 use crate::ExitStatus;
 use crate::args::{Cli, ColorChoice, Command};
 
 mod check;
 mod explain;
+mod rules;
 mod schema;
+
+/// The registry folder: `path` when given (`tenure check .` at a repository
+/// root means its `identities/`), otherwise found from the current folder
+/// upwards, shown relative to it.
+pub(crate) fn locate_registry(path: Option<&Path>) -> anyhow::Result<PathBuf> {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    Ok(match path {
+        Some(p)
+            if !p.join(registry::CONFIG_FILE).is_file()
+                && p.join("identities").join(registry::CONFIG_FILE).is_file() =>
+        {
+            p.join("identities")
+        }
+        Some(p) => p.to_path_buf(),
+        None => {
+            let found = registry::discover(&cwd).with_context(|| {
+                format!(
+                    "no registry found: neither `{}` nor a parent folder holds `tenure.yaml` or `identities/tenure.yaml`",
+                    cwd.display()
+                )
+            })?;
+            // Show paths relative to where the user stands.
+            match found.strip_prefix(&cwd) {
+                Ok(rel) if rel.as_os_str().is_empty() => PathBuf::from("."),
+                Ok(rel) => rel.to_path_buf(),
+                Err(_) => found,
+            }
+        }
+    })
+}
 
 /// Whether human output on stderr gets colour.
 pub(crate) fn use_color(choice: ColorChoice) -> bool {
@@ -29,5 +64,6 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(&args, color, &mut stdout, &mut stderr),
         Command::Schema(args) => schema::run(&args, &mut stdout),
         Command::Explain(args) => explain::run(&args, &mut stdout),
+        Command::Rules(args) => rules::run(&args, &mut stdout),
     }
 }

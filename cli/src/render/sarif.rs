@@ -59,27 +59,64 @@ fn physical(files: &Files<'_>, label: &Label) -> Value {
     })
 }
 
+/// A reporting descriptor for one code.
+fn rule(code: Code) -> Value {
+    let mut tags = vec![json!("security")];
+    let mut properties = json!({});
+    if let Some(risk) = code.owasp() {
+        tags.push(json!(format!("OWASP-{}", risk.id())));
+        tags.push(json!(format!("{}:2025 {}", risk.id(), risk.title())));
+    }
+    tags.push(json!(if code.is_policy() { "policy" } else { "well-formedness" }));
+    properties["tags"] = Value::Array(tags);
+    properties["precision"] = json!("very-high");
+    // GitHub code scanning ranks security alerts by this CVSS-like score.
+    properties["security-severity"] = json!(match code.default_severity() {
+        Severity::Error => "7.5",
+        Severity::Warning => "4.0",
+        Severity::Note => "1.0",
+    });
+    let help = code.explanation();
+    json!({
+        "id": code.as_str(),
+        "name": pascal_case(code.as_str()),
+        "shortDescription": { "text": code.summary() },
+        "fullDescription": { "text": code.summary() },
+        "help": { "text": help, "markdown": help },
+        "helpUri": code.docs_url(),
+        "defaultConfiguration": { "level": level(code.default_severity()) },
+        "properties": properties,
+    })
+}
+
+/// `unknown-owner` → `UnknownOwner`, SARIF's convention for rule names.
+fn pascal_case(kebab: &str) -> String {
+    kebab
+        .split('-')
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
 pub(crate) fn render(
     files: &Files<'_>,
     diagnostics: &[Diagnostic],
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let rules: Vec<Value> = Code::ALL
-        .iter()
-        .map(|code| {
-            json!({
-                "id": code.as_str(),
-                "name": code.as_str(),
-                "shortDescription": { "text": code.summary() },
-                "helpUri": code.docs_url(),
-                "defaultConfiguration": { "level": level(code.default_severity()) },
-            })
-        })
-        .collect();
+    // Only the codes found are described, each with its docs page as help
+    // and its OWASP risk as a tag, as code scanning shows them.
+    let mut used: Vec<Code> = diagnostics.iter().map(|d| d.code).collect();
+    used.sort();
+    used.dedup();
+    let rules: Vec<Value> = used.iter().map(|&code| rule(code)).collect();
     let results: Vec<Value> = diagnostics
         .iter()
         .map(|d| {
-            let rule_index = Code::ALL.iter().position(|c| *c == d.code).unwrap_or(0);
+            let rule_index = used.binary_search(&d.code).unwrap_or(0);
             let mut text = d.message.clone();
             for note in &d.notes {
                 text.push('\n');

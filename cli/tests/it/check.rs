@@ -33,6 +33,27 @@ const CASES: &[(&str, &str, i32)] = &[
     ("lifetime-exceeded", "error", 1),
     ("missing-justification", "error", 1),
     ("unanchored-pattern", "error", 1),
+    ("weak-key", "error", 1),
+    ("invalid-public-key", "error", 1),
+    ("disallowed-auth-method", "error", 1),
+    ("federation-preferred", "warning", 0),
+    ("missing-vendor", "error", 1),
+    ("third-party-write", "warning", 0),
+    ("permission-ceiling", "error", 1),
+    ("missing-audience", "error", 1),
+    ("disallowed-issuer", "error", 1),
+    ("disallowed-audience", "error", 1),
+    ("broad-subject", "error", 1),
+    ("unprotected-production", "error", 1),
+    ("disallowed-type", "error", 1),
+    ("disallowed-team", "error", 1),
+    ("reused-credential", "error", 1),
+    ("confusable-name", "error", 1),
+    ("interactive-identity", "error", 1),
+    ("human-subject", "error", 1),
+    ("unpinned-signer", "error", 1),
+    ("unscoped-signing", "error", 1),
+    ("guardrail-loosened", "error", 1),
     ("created-in-future", "warning", 0),
     ("expired", "warning", 0),
     ("expires-soon", "note", 0),
@@ -269,4 +290,17 @@ fn broken_settings_do_not_invent_environment_findings() {
         !found.iter().any(|(c, _)| c == "unknown-environment"),
         "{found:?}"
     );
+}
+
+/// Every code a rule emits has a fixture case above; the clean base registry
+/// is every rule's passing case.
+#[test]
+fn every_rule_code_has_a_fixture_case() {
+    let missing: Vec<&str> = tenure_schema::rules::ALL
+        .iter()
+        .flat_map(|rule| rule.codes.iter())
+        .map(|code| code.as_str())
+        .filter(|code| !CASES.iter().any(|(case, ..)| case == code))
+        .collect();
+    assert!(missing.is_empty(), "codes without a fixture case: {missing:?}");
 }

@@ -51,7 +51,31 @@ fn sarif() {
         assert!(region["startLine"].as_u64().expect("startLine") >= 1);
         assert!(["error", "warning", "note"].contains(&result["level"].as_str().expect("level")));
     }
-    insta::assert_snapshot!(out.stdout);
+    // Each rule carries its docs page as help and its OWASP risk as a tag;
+    // the pages are checked elsewhere, so the snapshot elides them.
+    let mut sarif = sarif;
+    let mut tagged = 0;
+    for rule in sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array_mut()
+        .expect("rules")
+    {
+        let id = rule["id"].as_str().expect("id").to_owned();
+        let code = tenure_schema::diagnostic::Code::parse(&id).expect("a known code");
+        assert_eq!(rule["help"]["markdown"], code.explanation());
+        let tags: Vec<&str> = rule["properties"]["tags"]
+            .as_array()
+            .expect("tags")
+            .iter()
+            .filter_map(|t| t.as_str())
+            .collect();
+        if let Some(risk) = code.owasp() {
+            assert!(tags.contains(&format!("OWASP-{}", risk.id()).as_str()), "{id}: {tags:?}");
+            tagged += 1;
+        }
+        rule["help"] = serde_json::json!("(the docs page)");
+    }
+    assert!(tagged > 0, "some finding maps to an OWASP risk");
+    insta::assert_snapshot!(serde_json::to_string_pretty(&sarif).expect("json"));
 }
 
 #[test]

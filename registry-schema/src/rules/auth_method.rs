@@ -19,6 +19,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "auth_method",
+    source: include_str!("auth_method.rs"),
     codes: &[Code::DisallowedAuthMethod],
     check: Check::Entry(check),
     needs_settings: true,

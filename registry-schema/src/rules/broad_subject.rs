@@ -22,6 +22,7 @@ use crate::subject::{GithubSubject, Subjects, is_github_issuer, subjects};
 
 pub(crate) const RULE: Rule = Rule {
     name: "broad_subject",
+    source: include_str!("broad_subject.rs"),
     codes: &[Code::BroadSubject],
     check: Check::Entry(check),
     needs_settings: false,

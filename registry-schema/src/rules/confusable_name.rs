@@ -21,6 +21,7 @@ use crate::span::Span;
 
 pub(crate) const RULE: Rule = Rule {
     name: "confusable_name",
+    source: include_str!("confusable_name.rs"),
     codes: &[Code::ConfusableName],
     check: Check::Registry(check),
     needs_settings: false,

@@ -12,6 +12,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "created_in_future",
+    source: include_str!("created_in_future.rs"),
     codes: &[Code::CreatedInFuture],
     check: Check::Entry(check),
     needs_settings: false,

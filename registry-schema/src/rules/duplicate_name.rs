@@ -14,6 +14,7 @@ use crate::diagnostic::{Code, Diagnostic};
 
 pub(crate) const RULE: Rule = Rule {
     name: "duplicate_name",
+    source: include_str!("duplicate_name.rs"),
     codes: &[Code::DuplicateName],
     check: Check::Registry(check),
     needs_settings: false,

@@ -19,6 +19,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "environment_admission",
+    source: include_str!("environment_admission.rs"),
     codes: &[Code::DisallowedType, Code::DisallowedTeam],
     check: Check::Entry(check),
     needs_settings: true,

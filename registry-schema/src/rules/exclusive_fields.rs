@@ -20,6 +20,7 @@ use crate::span::Span;
 
 pub(crate) const RULE: Rule = Rule {
     name: "exclusive_fields",
+    source: include_str!("exclusive_fields.rs"),
     codes: &[Code::ConflictingFields, Code::MissingField],
     check: Check::Entry(check),
     needs_settings: false,

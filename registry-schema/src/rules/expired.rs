@@ -17,6 +17,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "expired",
+    source: include_str!("expired.rs"),
     codes: &[Code::Expired],
     check: Check::Entry(check),
     needs_settings: false,

@@ -12,6 +12,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "expires_before_created",
+    source: include_str!("expires_before_created.rs"),
     codes: &[Code::ExpiresBeforeCreated],
     check: Check::Entry(check),
     needs_settings: false,

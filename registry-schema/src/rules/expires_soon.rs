@@ -13,6 +13,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "expires_soon",
+    source: include_str!("expires_soon.rs"),
     codes: &[Code::ExpiresSoon],
     check: Check::Entry(check),
     needs_settings: true,

@@ -22,6 +22,7 @@ use crate::span::Spanned;
 
 pub(crate) const RULE: Rule = Rule {
     name: "federation_pinning",
+    source: include_str!("federation_pinning.rs"),
     codes: &[
         Code::MissingAudience,
         Code::DisallowedIssuer,

@@ -17,6 +17,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "federation_preferred",
+    source: include_str!("federation_preferred.rs"),
     codes: &[Code::FederationPreferred],
     check: Check::Entry(check),
     needs_settings: false,

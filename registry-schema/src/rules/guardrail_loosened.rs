@@ -19,6 +19,7 @@ use crate::diagnostic::{Code, Diagnostic};
 
 pub(crate) const RULE: Rule = Rule {
     name: "guardrail_loosened",
+    source: include_str!("guardrail_loosened.rs"),
     codes: &[Code::GuardrailLoosened],
     check: Check::Registry(check),
     needs_settings: true,

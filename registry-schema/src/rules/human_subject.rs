@@ -19,6 +19,7 @@ use crate::span::Spanned;
 
 pub(crate) const RULE: Rule = Rule {
     name: "human_subject",
+    source: include_str!("human_subject.rs"),
     codes: &[Code::HumanSubject],
     check: Check::Entry(check),
     needs_settings: false,

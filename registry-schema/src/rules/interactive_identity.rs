@@ -17,6 +17,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "interactive_identity",
+    source: include_str!("interactive_identity.rs"),
     codes: &[Code::InteractiveIdentity],
     check: Check::Entry(check),
     needs_settings: false,

@@ -22,6 +22,7 @@ use crate::span::Spanned;
 
 pub(crate) const RULE: Rule = Rule {
     name: "invalid_pattern",
+    source: include_str!("invalid_pattern.rs"),
     codes: &[Code::InvalidPattern],
     check: Check::Entry(check),
     needs_settings: false,

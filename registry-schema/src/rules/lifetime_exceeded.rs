@@ -20,6 +20,7 @@ use crate::span::{Span, Spanned};
 
 pub(crate) const RULE: Rule = Rule {
     name: "lifetime_exceeded",
+    source: include_str!("lifetime_exceeded.rs"),
     codes: &[Code::LifetimeExceeded],
     check: Check::Entry(check),
     needs_settings: true,

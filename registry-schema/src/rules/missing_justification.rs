@@ -14,6 +14,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "missing_justification",
+    source: include_str!("missing_justification.rs"),
     codes: &[Code::MissingJustification],
     check: Check::Entry(check),
     needs_settings: false,

@@ -17,6 +17,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "missing_vendor",
+    source: include_str!("missing_vendor.rs"),
     codes: &[Code::MissingVendor],
     check: Check::Entry(check),
     needs_settings: false,

@@ -41,6 +41,8 @@ mod weak_key;
 pub struct Rule {
     /// Short name, the file name.
     pub name: &'static str,
+    /// The rule's source file, whose `//!` comment is its documentation.
+    pub source: &'static str,
     /// Codes the rule emits.
     pub codes: &'static [Code],
     /// Run the rule.
@@ -48,6 +50,32 @@ pub struct Rule {
     /// The rule reads `tenure.yaml` settings: it is skipped when that file
     /// exists but did not load, whose own error already fails the run.
     pub needs_settings: bool,
+}
+
+impl Rule {
+    /// The name as users type it: `federation-pinning`.
+    pub fn display_name(&self) -> String {
+        self.name.replace('_', "-")
+    }
+
+    /// The rule's documentation (what, why, example): its module comment.
+    pub fn doc(&self) -> String {
+        let mut out = String::new();
+        for line in self.source.lines() {
+            let Some(text) = line.strip_prefix("//!") else {
+                break;
+            };
+            out.push_str(text.strip_prefix(' ').unwrap_or(text));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// Look a rule up by name (`federation-pinning` or `federation_pinning`).
+    pub fn find(name: &str) -> Option<&'static Rule> {
+        let name = name.replace('-', "_");
+        ALL.iter().find(|r| r.name == name)
+    }
 }
 
 /// How a rule runs.
@@ -157,6 +185,20 @@ pub(crate) mod testing {
     /// The codes found, in order.
     pub(crate) fn codes(files: &[(&str, &str)]) -> Vec<Code> {
         run(files).into_iter().map(|d| d.code).collect()
+    }
+
+    #[test]
+    fn every_rule_is_documented_and_every_code_has_one_rule() {
+        use std::collections::HashSet;
+        let mut seen = HashSet::new();
+        for rule in super::ALL {
+            let doc = rule.doc();
+            assert!(doc.contains("Why:"), "{}: the doc comment says why", rule.name);
+            assert!(doc.contains("Example:"), "{}: the doc comment has an example", rule.name);
+            for code in rule.codes {
+                assert!(seen.insert(*code), "{code} is emitted by two rules");
+            }
+        }
     }
 
     #[test]

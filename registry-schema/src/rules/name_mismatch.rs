@@ -13,6 +13,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "name_mismatch",
+    source: include_str!("name_mismatch.rs"),
     codes: &[Code::NameMismatch],
     check: Check::Entry(check),
     needs_settings: false,

@@ -15,6 +15,7 @@ use crate::schema::did_you_mean;
 
 pub(crate) const RULE: Rule = Rule {
     name: "owner",
+    source: include_str!("owner.rs"),
     codes: &[Code::UnknownOwner, Code::OwnerWithoutMembers],
     check: Check::Registry(check),
     needs_settings: false,

@@ -19,6 +19,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "permission_ceiling",
+    source: include_str!("permission_ceiling.rs"),
     codes: &[Code::PermissionCeiling],
     check: Check::Entry(check),
     needs_settings: true,

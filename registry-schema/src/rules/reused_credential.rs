@@ -23,6 +23,7 @@ use crate::span::Span;
 
 pub(crate) const RULE: Rule = Rule {
     name: "reused_credential",
+    source: include_str!("reused_credential.rs"),
     codes: &[Code::ReusedCredential],
     check: Check::Registry(check),
     needs_settings: false,

@@ -16,6 +16,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "third_party_write",
+    source: include_str!("third_party_write.rs"),
     codes: &[Code::ThirdPartyWrite],
     check: Check::Entry(check),
     needs_settings: false,

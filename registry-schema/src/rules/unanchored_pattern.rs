@@ -20,6 +20,7 @@ use crate::span::Spanned;
 
 pub(crate) const RULE: Rule = Rule {
     name: "unanchored_pattern",
+    source: include_str!("unanchored_pattern.rs"),
     codes: &[Code::UnanchoredPattern],
     check: Check::Entry(check),
     needs_settings: false,

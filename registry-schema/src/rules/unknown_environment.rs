@@ -1,5 +1,5 @@
-//! `unknown-environment`: an Identity's `environment` is not one of the
-//! environments listed in `tenure.yaml`.
+//! `unknown-environment`: the `environment` of an Identity or a SigningKey is
+//! not one of the environments listed in `tenure.yaml`.
 //!
 //! Why: guardrails (lifetimes, who may declare production identities) are set
 //! per environment. A typo such as `prod` would slip an identity past the
@@ -16,16 +16,21 @@ use crate::schema::did_you_mean;
 
 pub(crate) const RULE: Rule = Rule {
     name: "unknown_environment",
+    source: include_str!("unknown_environment.rs"),
     codes: &[Code::UnknownEnvironment],
     check: Check::Entry(check),
     needs_settings: true,
 };
 
 fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    let Declaration::Identity(identity) = &entry.declaration else {
-        return;
+    let env = match &entry.declaration {
+        Declaration::Identity(identity) => &identity.spec.environment,
+        Declaration::SigningKey(key) => match &key.spec.environment {
+            Some(env) => env,
+            None => return,
+        },
+        Declaration::Team(_) => return,
     };
-    let env = &identity.spec.environment;
     let settings = cx.settings(entry.file);
     if settings.has_environment(&env.value.0) {
         return;

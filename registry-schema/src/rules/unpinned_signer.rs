@@ -20,6 +20,7 @@ use crate::subject::is_github_issuer;
 
 pub(crate) const RULE: Rule = Rule {
     name: "unpinned_signer",
+    source: include_str!("unpinned_signer.rs"),
     codes: &[Code::UnpinnedSigner],
     check: Check::Entry(check),
     needs_settings: false,

@@ -25,6 +25,7 @@ use crate::subject::{GithubSubject, Subjects, is_github_issuer, subjects};
 
 pub(crate) const RULE: Rule = Rule {
     name: "unprotected_production",
+    source: include_str!("unprotected_production.rs"),
     codes: &[Code::UnprotectedProduction],
     check: Check::Entry(check),
     needs_settings: true,

@@ -18,6 +18,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "unscoped_signing",
+    source: include_str!("unscoped_signing.rs"),
     codes: &[Code::UnscopedSigning],
     check: Check::Entry(check),
     needs_settings: true,

@@ -19,6 +19,7 @@ use crate::registry::Entry;
 
 pub(crate) const RULE: Rule = Rule {
     name: "weak_key",
+    source: include_str!("weak_key.rs"),
     codes: &[Code::WeakKey, Code::InvalidPublicKey],
     check: Check::Entry(check),
     needs_settings: false,
