@@ -66,33 +66,31 @@ pub(crate) struct Found {
 
 /// Credential formats, each anchored on a vendor prefix so that ordinary text
 /// never matches. Word boundaries keep a prefix inside a longer word out.
-static KNOWN: LazyLock<Vec<(SecretKind, Regex)>> = LazyLock::new(|| {
-    let table: &[(SecretKind, &str)] = &[
-        (SecretKind::AwsAccessKey, r"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b"),
-        (
-            SecretKind::GithubToken,
-            r"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b",
-        ),
-        (
-            SecretKind::Jwt,
-            r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*",
-        ),
-        (SecretKind::SlackToken, r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
-        (SecretKind::GoogleApiKey, r"\bAIza[0-9A-Za-z_-]{35}\b"),
-        (
-            SecretKind::StripeKey,
-            r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b",
-        ),
-        (SecretKind::GitlabToken, r"\bglpat-[0-9A-Za-z_-]{20,}\b"),
-        (
-            SecretKind::PackageToken,
-            r"\b(?:npm_[A-Za-z0-9]{36}\b|pypi-AgE[A-Za-z0-9_-]{50,})",
-        ),
-    ];
-    table
-        .iter()
-        .map(|(kind, re)| (*kind, Regex::new(re).expect("secret patterns compile")))
-        .collect()
+const KNOWN: &[(SecretKind, &str)] = &[
+    (SecretKind::AwsAccessKey, r"\b(?:AKIA|ASIA)[A-Z2-7]{16}\b"),
+    (
+        SecretKind::GithubToken,
+        r"\b(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{22,255})\b",
+    ),
+    (
+        SecretKind::Jwt,
+        r"\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]*",
+    ),
+    (SecretKind::SlackToken, r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    (SecretKind::GoogleApiKey, r"\bAIza[0-9A-Za-z_-]{35}\b"),
+    (SecretKind::StripeKey, r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"),
+    (SecretKind::GitlabToken, r"\bglpat-[0-9A-Za-z_-]{20,}\b"),
+    (
+        SecretKind::PackageToken,
+        r"\b(?:npm_[A-Za-z0-9]{36}\b|pypi-AgE[A-Za-z0-9_-]{50,})",
+    ),
+];
+
+/// All formats as one regex with a group per kind: one pass over each file,
+/// with the literal prefixes as a prefilter, since every file is scanned.
+static KNOWN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    let alternation: Vec<String> = KNOWN.iter().map(|(_, re)| format!("({re})")).collect();
+    Regex::new(&alternation.join("|")).expect("secret patterns compile")
 });
 
 /// Shortest run considered for the entropy test.
@@ -116,14 +114,20 @@ pub(crate) fn scan(text: String) -> (String, Vec<Found>) {
             .any(|s| (s.start as usize) <= at && at < s.end as usize)
     };
     let blanked: Vec<Span> = found.iter().map(|f| blank_range(&text, f.span)).collect();
-    for (kind, re) in KNOWN.iter() {
-        for m in re.find_iter(&text) {
-            if !inside(&blanked, m.start()) {
-                found.push(Found {
-                    span: Span::new(m.start(), m.end()),
-                    kind: *kind,
-                });
-            }
+    for caps in KNOWN_RE.captures_iter(&text) {
+        let Some((i, m)) = caps
+            .iter()
+            .skip(1)
+            .enumerate()
+            .find_map(|(i, m)| m.map(|m| (i, m)))
+        else {
+            continue;
+        };
+        if !inside(&blanked, m.start()) {
+            found.push(Found {
+                span: Span::new(m.start(), m.end()),
+                kind: KNOWN[i].0,
+            });
         }
     }
     for (start, end) in runs(&text) {

@@ -31,6 +31,9 @@ struct JsonSummary {
 struct JsonDiagnostic<'a> {
     code: Code,
     severity: Severity,
+    /// The OWASP Non-Human Identities Top 10 risk, `NHI1` to `NHI10`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    owasp: Option<&'static str>,
     message: &'a str,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     location: Option<JsonLocation<'a>>,
@@ -83,6 +86,7 @@ pub(crate) fn render(
             .map(|d| JsonDiagnostic {
                 code: d.code,
                 severity: d.severity,
+                owasp: d.code.owasp().map(|o| o.id()),
                 message: &d.message,
                 location: d
                     .primary
