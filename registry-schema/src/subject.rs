@@ -145,6 +145,25 @@ mod tests {
     }
 
     #[test]
+    fn hostile_patterns_stay_bounded() {
+        // Deep nesting is refused by the parser's nest limit.
+        let deep = format!("^{}a{}$", "(".repeat(1000), ")".repeat(1000));
+        assert_eq!(pattern_prefixes(&deep), Subjects::Unknown);
+        // A huge alternation and nested repetitions: the extractor's limits
+        // keep the literal set small instead of enumerating it.
+        let wide = format!("^repo:acme/({}):ref:refs/heads/main$", (0..5000).map(|i| format!("r{i}")).collect::<Vec<_>>().join("|"));
+        match pattern_prefixes(&wide) {
+            Subjects::Literals(lits) => assert!(lits.len() <= 250, "{}", lits.len()),
+            Subjects::Any | Subjects::Unknown => {}
+        }
+        let rep = "^((a|b|c|d){10}){10}$";
+        match pattern_prefixes(rep) {
+            Subjects::Literals(lits) => assert!(lits.len() <= 250),
+            Subjects::Any | Subjects::Unknown => {}
+        }
+    }
+
+    #[test]
     fn github_subjects() {
         let s = GithubSubject::parse("repo:acme/web:environment:prod").expect("github");
         assert!(s.fixed_repo() && s.tied());
