@@ -35,7 +35,7 @@ impl KeyInfo {
                 "a DSA key: DSA is deprecated and limited to 1024-bit keys in OpenSSH".to_owned(),
             ),
             KeyInfo::Rsa { bits, ssh: true } => Some(format!(
-                "an `ssh-rsa` key ({bits} bits): OpenSSH disables `ssh-rsa` (SHA-1) signatures by default"
+                "an `ssh-rsa` key ({bits} bits): RSA SSH keys are refused, as `ssh-rsa` also names the SHA-1 signature scheme OpenSSH disables and servers that only speak it"
             )),
             KeyInfo::Rsa { bits, ssh: false } if *bits < 3072 => Some(format!(
                 "a {bits}-bit RSA key: below 3072 bits, RSA is weaker than 128-bit security"
@@ -149,7 +149,7 @@ fn parse_pem(text: &str) -> Result<ParsedKey, String> {
         "RSA PUBLIC KEY" => rsa_public_key(&der, false)?,
         other => {
             return Err(format!(
-                "`{}` is not a public key PEM label (`PUBLIC KEY`)",
+                "`{}` is not a public key PEM label (`PUBLIC KEY` or `RSA PUBLIC KEY`)",
                 other.escape_debug()
             ));
         }

@@ -78,7 +78,10 @@ const KNOWN: &[(SecretKind, &str)] = &[
     ),
     (SecretKind::SlackToken, r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
     (SecretKind::GoogleApiKey, r"\bAIza[0-9A-Za-z_-]{35}\b"),
-    (SecretKind::StripeKey, r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b"),
+    (
+        SecretKind::StripeKey,
+        r"\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b",
+    ),
     (SecretKind::GitlabToken, r"\bglpat-[0-9A-Za-z_-]{20,}\b"),
     (
         SecretKind::PackageToken,
@@ -222,10 +225,20 @@ fn blank_range_bytes(bytes: &[u8], header: Span) -> Span {
     Span::new(header_end, end)
 }
 
-/// Public PEM blocks (keys, certificates): base64 that is meant to be there.
+/// Public PEM blocks (keys, certificates) and RFC 4716 SSH public keys
+/// (`---- BEGIN SSH2 PUBLIC KEY ----`): base64 that is meant to be there.
 fn public_blocks(text: &str) -> Vec<Span> {
     let bytes = text.as_bytes();
     let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(begin) =
+        find(&bytes[from..], b"---- BEGIN SSH2 PUBLIC KEY ----").map(|i| i + from)
+    {
+        let end = find(&bytes[begin..], b"---- END SSH2 PUBLIC KEY ----")
+            .map_or(bytes.len(), |i| begin + i);
+        out.push(Span::new(begin, end));
+        from = end.max(begin + 1);
+    }
     let mut from = 0;
     while let Some(begin) = find(&bytes[from..], b"-----BEGIN ").map(|i| i + from) {
         let line_end = bytes[begin..]
@@ -267,9 +280,17 @@ fn runs(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
 }
 
 /// Whether the run is the base64 body of an OpenSSH public key line
-/// (`ssh-ed25519 AAAA...`, `ecdsa-sha2-nistp256 AAAA...`, `sk-ssh-...`).
+/// (`ssh-ed25519 AAAA...`, `ecdsa-sha2-nistp256 AAAA...`, `sk-ssh-...`) or
+/// a key fingerprint (`SHA256:...`).
 fn follows_public_key_type(text: &str, start: usize) -> bool {
-    let before = text[..start].trim_end_matches(' ');
+    let prefix = &text[..start];
+    if ["SHA256:", "SHA384:", "SHA512:"]
+        .iter()
+        .any(|p| prefix.ends_with(p))
+    {
+        return true;
+    }
+    let before = prefix.trim_end_matches(' ');
     if before.len() == text[..start].len() {
         return false;
     }
@@ -424,6 +445,8 @@ mod tests {
             "policy: arn:aws:iam::123456789012:policy/ReadOnlyAccessForDeployments2026\n",
             "description: The words PRIVATE KEY and ghp_ and AKIA alone are fine.\n",
             "id: 123e4567-e89b-12d3-a456-426614174000\n",
+            "fingerprint: SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8\n",
+            "publicKey: |\n  ---- BEGIN SSH2 PUBLIC KEY ----\n  Comment: \"256-bit ED25519, converted\"\n  AAAAC3NzaC1lZDI1NTE5AAAAICsTfzLkq0XjptuZQ3H/5E4JFgIRfNYSbo73mObvikmk\n  ---- END SSH2 PUBLIC KEY ----\n",
             "role: arn:aws:iam::123456789012:role/GithubActionsDeployRoleProduction2026\n",
             "description: ReadOnlyAccessForDeploymentsOfTheBillingService2026\n",
             "label: MyApp-Production-Key-2026-v2-Rotation-Q3-Final-Release\n",

@@ -89,15 +89,16 @@ impl<'a> Settings<'a> {
     /// Whether `env` is an environment here: every file that lists
     /// environments lists it (the defaults when none does).
     pub fn has_environment(&self, env: &str) -> bool {
-        let listed: Vec<_> = self
+        let root_lists = self
             .chain
-            .iter()
-            .filter(|(_, s)| s.environments.is_some())
-            .collect();
-        if listed.is_empty() {
-            return crate::model::DEFAULT_ENVIRONMENTS.contains(&env);
-        }
-        listed.iter().all(|(_, s)| s.has_environment(env))
+            .first()
+            .is_some_and(|(_, s)| s.environments.is_some());
+        (root_lists || crate::model::DEFAULT_ENVIRONMENTS.contains(&env))
+            && self
+                .chain
+                .iter()
+                .filter(|(_, s)| s.environments.is_some())
+                .all(|(_, s)| s.has_environment(env))
     }
 
     /// The environments here, in the order the nearest list gives them, with
@@ -306,6 +307,9 @@ fn default_level(code: Code) -> Level {
     }
 }
 
+/// Names with where each is written.
+type Named = Vec<(String, Span)>;
+
 /// Report every value in `child` that is looser than an ancestor's.
 fn compare(
     ancestors: &[(FileId, &RegistrySpec)],
@@ -328,8 +332,10 @@ fn compare(
 
     if let Some(list) = &child.environments {
         for env in list {
-            for (file, spec) in ancestors {
-                if spec.environments.is_some() && !spec.has_environment(&env.value.0) {
+            for (i, (file, spec)) in ancestors.iter().enumerate() {
+                // The root's defaults bind too when it lists none.
+                let binds = spec.environments.is_some() || i == 0;
+                if binds && !spec.has_environment(&env.value.0) {
                     let at = spec
                         .environments
                         .as_ref()
@@ -408,24 +414,30 @@ fn compare(
 
     let g = &child.guardrails;
     let limits = |spec: &RegistrySpec| spec.guardrails.max_lifetime.clone();
+    // A limit is compared with the same key above it and with the default
+    // above it, which applies to everything.
     let mut lifetime =
         |what: &str,
          value: &Spanned<crate::model::Days>,
          pick: &dyn Fn(&crate::model::MaxLifetime) -> Option<Spanned<crate::model::Days>>| {
             for (file, spec) in ancestors {
-                if let Some(up) = pick(&limits(spec))
-                    && value.value > up.value
-                {
-                    report(
-                        format!(
-                            "`guardrails.maxLifetime.{what}` ({} is longer than {})",
-                            value.value, up.value
-                        ),
-                        value.span,
-                        Some((*file, up.span)),
-                        "longer than above",
-                    );
-                    return;
+                let limits = limits(spec);
+                let above = [(what, pick(&limits)), ("default", limits.default.clone())];
+                for (key, up) in above {
+                    if let Some(up) = up
+                        && value.value > up.value
+                    {
+                        report(
+                            format!(
+                                "`guardrails.maxLifetime.{what}` ({} is longer than `{key}`, {})",
+                                value.value, up.value
+                            ),
+                            value.span,
+                            Some((*file, up.span)),
+                            "longer than above",
+                        );
+                        return;
+                    }
                 }
             }
         };
@@ -452,9 +464,7 @@ fn compare(
     }
 
     let mut subset =
-        |what: &str,
-         items: Vec<(String, Span)>,
-         pick: &dyn Fn(&RegistrySpec) -> Option<Vec<(String, Span)>>| {
+        |what: &str, items: Vec<(String, Span)>, pick: &dyn Fn(&RegistrySpec) -> Option<Named>| {
             for (name, span) in items {
                 for (file, spec) in ancestors {
                     if let Some(list) = pick(spec)
@@ -578,6 +588,30 @@ mod tests {
             codes(&[("sub/tenure.yaml", &sub), ("x.yaml", &long)]),
             vec![],
             "and only there"
+        );
+    }
+
+    #[test]
+    fn the_default_environments_and_lifetime_bind_sub_folders() {
+        // The root lists no environments here: the defaults bind.
+        let root = "apiVersion: tenure/v1\nkind: Registry\nmetadata:\n  name: t\n  owner: team-a\n  description: Test registry.\nspec:\n  guardrails:\n    maxLifetime:\n      default: 1y\n";
+        let sub = format!(
+            "{NESTED}  environments: [sandbox]\n  guardrails:\n    maxLifetime:\n      types:\n        api-key: 2y\n"
+        );
+        let x = identity("x", "2026-06-01", "2027-03-01", "")
+            .replace("environment: ci", "environment: sandbox");
+        let found: Vec<_> =
+            crate::rules::testing::run_with(root, &[("sub/tenure.yaml", &sub), ("sub/x.yaml", &x)])
+                .into_iter()
+                .map(|d| d.code)
+                .collect();
+        assert_eq!(
+            found,
+            vec![
+                Code::GuardrailLoosened,
+                Code::GuardrailLoosened,
+                Code::UnknownEnvironment
+            ]
         );
     }
 

@@ -151,7 +151,13 @@ mod tests {
         assert_eq!(pattern_prefixes(&deep), Subjects::Unknown);
         // A huge alternation and nested repetitions: the extractor's limits
         // keep the literal set small instead of enumerating it.
-        let wide = format!("^repo:acme/({}):ref:refs/heads/main$", (0..5000).map(|i| format!("r{i}")).collect::<Vec<_>>().join("|"));
+        let wide = format!(
+            "^repo:acme/({}):ref:refs/heads/main$",
+            (0..5000)
+                .map(|i| format!("r{i}"))
+                .collect::<Vec<_>>()
+                .join("|")
+        );
         match pattern_prefixes(&wide) {
             Subjects::Literals(lits) => assert!(lits.len() <= 250, "{}", lits.len()),
             Subjects::Any | Subjects::Unknown => {}

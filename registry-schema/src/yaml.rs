@@ -376,6 +376,17 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                 } else {
                     Value::String(text.into_owned())
                 };
+                // A block scalar's span runs to the next token, past the
+                // line breaks that end it; labels stop at its last character.
+                let span = match src.get(span.start as usize..span.end as usize) {
+                    Some(raw) if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) => {
+                        Span::new(
+                            span.start as usize,
+                            span.start as usize + raw.trim_end().len(),
+                        )
+                    }
+                    _ => span,
+                };
                 let node = Node { span, value };
                 (node, anchor)
             }

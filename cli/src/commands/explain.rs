@@ -47,7 +47,9 @@ pub(crate) fn run(args: &ExplainArgs, out: &mut impl Write) -> anyhow::Result<Ex
             .collect();
         match did_you_mean(name, &names) {
             Some(best) => bail!("unknown code or rule `{name}`; did you mean `{best}`?"),
-            None => bail!("unknown code or rule `{name}`; `tenure explain` and `tenure rules` list them"),
+            None => bail!(
+                "unknown code or rule `{name}`; `tenure explain` and `tenure rules` list them"
+            ),
         }
     };
     out.write_all(code.explanation().as_bytes())?;

@@ -67,7 +67,11 @@ fn rule(code: Code) -> Value {
         tags.push(json!(format!("OWASP-{}", risk.id())));
         tags.push(json!(format!("{}:2025 {}", risk.id(), risk.title())));
     }
-    tags.push(json!(if code.is_policy() { "policy" } else { "well-formedness" }));
+    tags.push(json!(if code.is_policy() {
+        "policy"
+    } else {
+        "well-formedness"
+    }));
     properties["tags"] = Value::Array(tags);
     properties["precision"] = json!("very-high");
     // GitHub code scanning ranks security alerts by this CVSS-like score.

@@ -302,5 +302,8 @@ fn every_rule_code_has_a_fixture_case() {
         .map(|code| code.as_str())
         .filter(|code| !CASES.iter().any(|(case, ..)| case == code))
         .collect();
-    assert!(missing.is_empty(), "codes without a fixture case: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes without a fixture case: {missing:?}"
+    );
 }

@@ -69,7 +69,10 @@ fn sarif() {
             .filter_map(|t| t.as_str())
             .collect();
         if let Some(risk) = code.owasp() {
-            assert!(tags.contains(&format!("OWASP-{}", risk.id()).as_str()), "{id}: {tags:?}");
+            assert!(
+                tags.contains(&format!("OWASP-{}", risk.id()).as_str()),
+                "{id}: {tags:?}"
+            );
             tagged += 1;
         }
         rule["help"] = serde_json::json!("(the docs page)");

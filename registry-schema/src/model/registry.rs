@@ -31,7 +31,7 @@ pub enum RegistryKind {
 }
 
 /// Registry-wide settings.
-#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct RegistrySpec {
     /// The environments identities may declare (default: `production`,
@@ -145,18 +145,6 @@ pub struct MaxLifetime {
     /// For identities a third party operates (`vendor` set, other than `self`).
     #[serde(default)]
     pub third_party: Option<Spanned<Days>>,
-}
-
-impl Default for RegistrySpec {
-    fn default() -> Self {
-        Self {
-            environments: None,
-            renew_window: None,
-            mode: None,
-            severity: Mapping::default(),
-            guardrails: Guardrails::default(),
-        }
-    }
 }
 
 /// The environments a registry has when `tenure.yaml` lists none.

@@ -45,7 +45,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         Subjects::Literals(lits) => lits.iter().find_map(|lit| {
             if lit.exact && fed.subject.is_some() && lit.text.contains('*') {
                 return Some(format!(
-                    "`{}` holds `*`: subjects are compared whole, and a wildcard here would admit many",
+                    "`{}` holds `*`, a wildcard in provider trust policies (`StringLike`) that admits many subjects",
                     lit.text
                 ));
             }
@@ -54,8 +54,9 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
             }
             let Some(parsed) = GithubSubject::parse(&lit.text) else {
                 return Some(format!(
-                    "GitHub subjects start `repo:OWNER/NAME:`, and this admits `{}`…",
-                    lit.text
+                    "GitHub subjects start `repo:OWNER/NAME:`, and this admits `{}`{}",
+                    lit.text,
+                    if lit.exact { "" } else { "…" }
                 ));
             };
             if !parsed.fixed_repo() {

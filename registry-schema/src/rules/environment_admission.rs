@@ -41,7 +41,7 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
                 let mut d = Diagnostic::new(
                     Code::DisallowedType,
                     format!(
-                        "`{name}` is a `{}`, which `{env}` does not admit",
+                        "`{name}` is of type `{}`, which `{env}` does not admit",
                         ty.as_str()
                     ),
                 )
@@ -66,7 +66,10 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         let allowed: Vec<String> = list.iter().map(|t| format!("`{}`", t.value.0)).collect();
         let mut d = Diagnostic::new(
             Code::DisallowedTeam,
-            format!("`{}` may not own declarations in `{env}`", owner.value.0),
+            format!(
+                "`{name}` is owned by `{}`, which may not own declarations in `{env}`",
+                owner.value.0
+            ),
         )
         .at(entry.file, owner.span, format!("not allowed in `{env}`"))
         .with_note(format!("teams allowed in `{env}`: {}", allowed.join(", ")));

@@ -40,7 +40,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         (
             spec.identity_type.span,
             "an IAM user's access keys never expire on their own",
-            "help: declare an `aws-iam-role` with `federation` (GitHub's OIDC issuer and audience `sts.amazonaws.com`) instead",
+            "help: declare an `aws-iam-role` assumed through `federation` (from CI, an OIDC issuer with audience `sts.amazonaws.com`) or IAM Roles Anywhere instead",
         )
     } else if let Some(workflow) = in_actions {
         (

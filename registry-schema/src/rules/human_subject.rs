@@ -16,6 +16,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Declaration;
 use crate::registry::Entry;
 use crate::span::Spanned;
+use crate::subject::{Subjects, pattern_prefixes};
 
 pub(crate) const RULE: Rule = Rule {
     name: "human_subject",
@@ -26,29 +27,32 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    let (field, value): (&str, &Spanned<String>) = match &entry.declaration {
-        Declaration::Identity(identity) => {
-            match identity
-                .spec
-                .federation
-                .as_ref()
-                .and_then(|f| f.subject.as_ref())
-            {
-                Some(subject) => ("federation subject", subject),
+    let (field, exact, pattern): (&str, Option<&Spanned<String>>, Option<&Spanned<String>>) =
+        match &entry.declaration {
+            Declaration::Identity(identity) => match &identity.spec.federation {
+                Some(f) => (
+                    "federation subject",
+                    f.subject.as_ref(),
+                    f.subject_pattern.as_ref(),
+                ),
                 None => return,
-            }
-        }
-        Declaration::SigningKey(key) => {
-            match key.spec.keyless.as_ref().and_then(|k| k.identity.as_ref()) {
-                Some(identity) => ("keyless identity", identity),
+            },
+            Declaration::SigningKey(key) => match &key.spec.keyless {
+                Some(k) => (
+                    "keyless identity",
+                    k.identity.as_ref(),
+                    k.identity_pattern.as_ref(),
+                ),
                 None => return,
-            }
-        }
-        Declaration::Team(_) => return,
+            },
+            Declaration::Team(_) => return,
+        };
+    // An exact value, or a pattern that admits a whole personal address.
+    let value = match (exact, pattern) {
+        (Some(v), _) if is_personal_email(&v.value) => v,
+        (None, Some(p)) if admits_personal_email(&p.value) => p,
+        _ => return,
     };
-    if !is_personal_email(&value.value) {
-        return;
-    }
     out.push(
         Diagnostic::new(
             Code::HumanSubject,
@@ -62,6 +66,13 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
             "help: trust a workload instead: a CI workflow's OIDC subject, or a service account",
         ),
     );
+}
+
+fn admits_personal_email(pattern: &str) -> bool {
+    match pattern_prefixes(pattern) {
+        Subjects::Literals(lits) => lits.iter().any(|l| l.exact && is_personal_email(&l.text)),
+        Subjects::Any | Subjects::Unknown => false,
+    }
 }
 
 /// An email address (`local@domain.tld`) that is not a known machine address.
@@ -129,5 +140,7 @@ mod tests {
             codes(&[("f.yaml", &fed("ci@acme.iam.gserviceaccount.com"))]),
             vec![]
         );
+        let pattern = fed("x").replace("subject: x", "subjectPattern: ^grace@acme\\.com$");
+        assert_eq!(codes(&[("f.yaml", &pattern)]), vec![Code::HumanSubject]);
     }
 }

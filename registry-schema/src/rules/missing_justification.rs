@@ -1,5 +1,6 @@
 //! `missing-justification`: an Identity granted `write` or `admin` on any
-//! scope has no `justification`. OWASP NHI5, overprivileged identities.
+//! scope (a deploy key with `readOnly: false` counts as `contents: write`)
+//! has no `justification`. OWASP NHI5, overprivileged identities.
 //!
 //! Why: read access is the safe default; anything more must be argued for in
 //! the declaration, where reviewers see it and where it stays with the grant.
@@ -28,13 +29,16 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     if spec.justification.is_some() {
         return;
     }
-    // Report the broadest grant: admin before write.
+    // Report the broadest grant, admin before write, the first written among
+    // equals; a writable deploy key counts as `contents: write`.
     let widest = spec
-        .permissions
-        .iter()
-        .filter(|(_, access)| access.value >= Access::Write)
-        .max_by_key(|(_, access)| access.value);
-    let Some((scope, access)) = widest else {
+        .grants()
+        .fold(None, |best: Option<(&str, Access, _)>, grant| match best {
+            Some(b) if b.1 >= grant.1 => Some(b),
+            _ if grant.1 >= Access::Write => Some(grant),
+            _ => best,
+        });
+    let Some((scope, access, span)) = widest else {
         return;
     };
     out.push(
@@ -43,11 +47,11 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
             format!(
                 "`{}` grants `{}: {}` without a `justification`",
                 entry.declaration.name(),
-                scope.value,
-                access.value.as_str()
+                scope,
+                access.as_str()
             ),
         )
-        .at(entry.file, access.span, "more than read access")
+        .at(entry.file, span, "more than read access")
         .with_note("help: add `spec.justification` saying why read access is not enough"),
     );
 }

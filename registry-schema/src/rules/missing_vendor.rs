@@ -36,12 +36,12 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             Code::MissingVendor,
             format!(
-                "`{}` is a `{}` but does not say who operates it",
+                "`{}` is of type `{}` but does not say who operates it",
                 entry.declaration.name(),
                 ty.as_str()
             ),
         )
-        .at(entry.file, spec.identity_type.span, "third-party type")
+        .at(entry.file, spec.identity_type.span, "usually run by a third party")
         .with_note("help: add `spec.vendor` with the company that runs it, or `vendor: self` if your organisation does"),
     );
 }

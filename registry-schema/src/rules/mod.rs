@@ -193,8 +193,16 @@ pub(crate) mod testing {
         let mut seen = HashSet::new();
         for rule in super::ALL {
             let doc = rule.doc();
-            assert!(doc.contains("Why:"), "{}: the doc comment says why", rule.name);
-            assert!(doc.contains("Example:"), "{}: the doc comment has an example", rule.name);
+            assert!(
+                doc.contains("Why:"),
+                "{}: the doc comment says why",
+                rule.name
+            );
+            assert!(
+                doc.contains("Example:"),
+                "{}: the doc comment has an example",
+                rule.name
+            );
             for code in rule.codes {
                 assert!(seen.insert(*code), "{code} is emitted by two rules");
             }

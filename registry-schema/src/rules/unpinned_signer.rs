@@ -16,7 +16,7 @@ use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Declaration;
 use crate::registry::Entry;
-use crate::subject::is_github_issuer;
+use crate::subject::{Subjects, is_github_issuer, pattern_prefixes};
 
 pub(crate) const RULE: Rule = Rule {
     name: "unpinned_signer",
@@ -36,11 +36,20 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     if !is_github_issuer(&keyless.issuer.value) {
         return;
     }
-    // An exact SAN names one workflow file at one ref.
+    // A SAN, exact or every literal prefix of its pattern, that names the
+    // workflow file and a ref pins the signer by itself.
+    let names_workflow_and_ref =
+        |text: &str| text.contains("/.github/workflows/") && text.contains("@refs/");
     if keyless
         .identity
         .as_ref()
-        .is_some_and(|i| i.value.contains("/.github/workflows/") && i.value.contains("@refs/"))
+        .is_some_and(|i| names_workflow_and_ref(&i.value))
+    {
+        return;
+    }
+    if let Some(pattern) = &keyless.identity_pattern
+        && let Subjects::Literals(lits) = pattern_prefixes(&pattern.value)
+        && lits.iter().all(|l| names_workflow_and_ref(&l.text))
     {
         return;
     }
@@ -81,6 +90,8 @@ mod tests {
     fn signers_are_pinned_to_a_workflow_and_refs() {
         let pinned = "    identityPattern: ^https://github\\.com/acme/web/\\.github/workflows/release\\.yml@refs/tags/v.+$\n    github:\n      repository: acme/web\n      workflow: .github/workflows/release.yml\n      refs: [refs/tags/v*]\n";
         assert_eq!(codes(&[("rel.yaml", &key(pinned))]), vec![]);
+        let pattern_only = "    identityPattern: ^https://github\\.com/acme/web/\\.github/workflows/release\\.yml@refs/tags/v[0-9.]+$\n";
+        assert_eq!(codes(&[("rel.yaml", &key(pattern_only))]), vec![]);
         let repo_only = "    identityPattern: ^https://github\\.com/acme/web/.+$\n    github:\n      repository: acme/web\n";
         assert_eq!(
             codes(&[("rel.yaml", &key(repo_only))]),

@@ -47,15 +47,22 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     {
         let field = fed.subject.as_ref().or(fed.subject_pattern.as_ref());
         match (subjects(fed), field) {
+            // Subjects that admit several repositories, or no ref or
+            // environment, are `broad-subject`; this rule judges the rest.
             (Subjects::Literals(lits), Some(field)) => lits
                 .iter()
                 .filter_map(|lit| GithubSubject::parse(&lit.text).map(|s| (s, lit.exact)))
+                .filter(|(s, _)| s.fixed_repo() && s.tied())
                 .find_map(|(s, exact)| unprotected_context(s.context, exact))
                 .map(|why| (field.span, why)),
             // Broad or unknown subjects are reported by other rules.
             _ => None,
         }
-    } else if let Some(github) = spec.github.as_ref().filter(|g| g.workflow.is_some()) {
+    } else if let Some(github) = spec
+        .github
+        .as_ref()
+        .filter(|g| g.workflow.is_some() || spec.identity_type.value == IdentityType::GithubActions)
+    {
         let exact_ref = github
             .git_ref
             .as_ref()
@@ -107,11 +114,7 @@ fn unprotected_context(context: &str, exact: bool) -> Option<String> {
             "its subject admits any branch, and anyone who can push a branch can use it".to_owned()
         });
     }
-    Some(if context.starts_with("pull_request") {
-        "its subject admits pull requests".to_owned()
-    } else {
-        "its subject is not tied to an environment or an exact ref".to_owned()
-    })
+    None
 }
 
 #[cfg(test)]

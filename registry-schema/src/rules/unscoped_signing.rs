@@ -56,8 +56,11 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
 /// A glob or package URL pattern with no name in it: after an optional
 /// `pkg:TYPE/` prefix, nothing but wildcards and separators.
 fn matches_anything(pattern: &str) -> bool {
+    // For a package URL, only the name counts, not the type or the version.
     let rest = match pattern.strip_prefix("pkg:") {
-        Some(purl) => purl.split_once('/').map_or("", |(_, name)| name),
+        Some(purl) => purl
+            .split_once('/')
+            .map_or("", |(_, name)| name.split('@').next().unwrap_or_default()),
         None => pattern,
     };
     !rest.chars().any(|c| c.is_alphanumeric())
@@ -79,6 +82,7 @@ mod tests {
             "pkg:*",
             "pkg:cargo/*",
             "pkg:npm/*@*",
+            "pkg:cargo/*@1.0",
         ] {
             assert!(matches_anything(any), "{any}");
         }

@@ -81,7 +81,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         out.push(
             Diagnostic::new(Code::WeakKey, format!("`{name}` declares {why}"))
                 .at(entry.file, key.span, "weak key")
-                .with_note("help: use an Ed25519 key (`ssh-keygen -t ed25519`) or ECDSA P-256; RSA needs at least 3072 bits"),
+                .with_note("help: use an Ed25519 key (`ssh-keygen -t ed25519`) or ECDSA P-256; a PEM RSA key needs at least 3072 bits"),
         );
     }
 }
