@@ -60,15 +60,19 @@ impl KeyInfo {
 pub struct ParsedKey {
     /// Algorithm and size.
     pub info: KeyInfo,
-    /// The decoded key body as base64 without whitespace or comment: two
-    /// declarations of the same key compare equal however they are written.
+    /// The algorithm and the key material alone: two declarations of the
+    /// same key compare equal however they are written (OpenSSH line with
+    /// any comment, RFC 4716 block, PEM).
     pub canonical: String,
 }
 
-/// Parse an OpenSSH public key line or a PEM public key.
+/// Parse an OpenSSH public key line, an RFC 4716 SSH public key block or a
+/// PEM public key.
 pub fn parse(text: &str) -> Result<ParsedKey, String> {
     let text = text.trim();
-    if text.starts_with("-----BEGIN") {
+    if text.starts_with("---- BEGIN SSH2 PUBLIC KEY ----") {
+        parse_rfc4716(text)
+    } else if text.starts_with("-----BEGIN") {
         parse_pem(text)
     } else {
         parse_openssh(text)
@@ -85,33 +89,75 @@ fn parse_openssh(line: &str) -> Result<ParsedKey, String> {
     let blob = STANDARD
         .decode(body)
         .map_err(|_| "the key body is not valid base64".to_owned())?;
-    let mut r = Reader(&blob);
+    parse_ssh_blob(Some(kind), &blob)
+}
+
+/// `---- BEGIN SSH2 PUBLIC KEY ----`, headers (`Comment: ...`, continued
+/// with a trailing `\`), base64, `---- END SSH2 PUBLIC KEY ----`.
+fn parse_rfc4716(text: &str) -> Result<ParsedKey, String> {
+    let mut body = String::new();
+    let mut continued = false;
+    let mut ended = false;
+    for line in text.lines().skip(1).map(str::trim) {
+        if line == "---- END SSH2 PUBLIC KEY ----" {
+            ended = true;
+            break;
+        }
+        if continued || line.contains(':') {
+            continued = line.ends_with('\\');
+            continue;
+        }
+        body.push_str(line);
+    }
+    if !ended {
+        return Err("no `---- END SSH2 PUBLIC KEY ----` line".to_owned());
+    }
+    let blob = STANDARD
+        .decode(&body)
+        .map_err(|_| "the key body is not valid base64".to_owned())?;
+    parse_ssh_blob(None, &blob)
+}
+
+/// The OpenSSH wire form of a public key; `declared` is the type written
+/// before it on an OpenSSH line, which must agree.
+fn parse_ssh_blob(declared: Option<&str>, blob: &[u8]) -> Result<ParsedKey, String> {
+    let mut r = Reader(blob);
     let inner = r.string()?;
-    if inner != kind.as_bytes() {
+    let kind = std::str::from_utf8(inner).map_err(|_| "the key type is not text".to_owned())?;
+    if let Some(declared) = declared
+        && declared != kind
+    {
         return Err(format!(
-            "the line says `{kind}` but the key inside is `{}`",
-            String::from_utf8_lossy(inner).escape_debug()
+            "the line says `{declared}` but the key inside is `{}`",
+            kind.escape_debug()
         ));
     }
-    let info = match kind {
-        "ssh-ed25519" | "sk-ssh-ed25519@openssh.com" => {
-            if r.string()?.len() != 32 {
-                return Err("an Ed25519 key is 32 bytes".to_owned());
-            }
-            KeyInfo::Ed25519
+    let (info, canonical) = match kind {
+        "ssh-ed25519" => (KeyInfo::Ed25519, ed25519(r.string()?)?),
+        "sk-ssh-ed25519@openssh.com" => (KeyInfo::Ed25519, format!("sk-{}", ed25519(r.string()?)?)),
+        "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ecdsa-sha2-nistp521" => {
+            let curve = curve_name(r.string()?)?;
+            (KeyInfo::Ecdsa(curve), ecdsa(curve, r.string()?))
         }
-        "ecdsa-sha2-nistp256" | "sk-ecdsa-sha2-nistp256@openssh.com" => KeyInfo::Ecdsa("nistp256"),
-        "ecdsa-sha2-nistp384" => KeyInfo::Ecdsa("nistp384"),
-        "ecdsa-sha2-nistp521" => KeyInfo::Ecdsa("nistp521"),
+        "sk-ecdsa-sha2-nistp256@openssh.com" => {
+            let curve = curve_name(r.string()?)?;
+            (
+                KeyInfo::Ecdsa(curve),
+                format!("sk-{}", ecdsa(curve, r.string()?)),
+            )
+        }
         "ssh-rsa" => {
-            let _e = r.string()?;
+            let e = r.string()?;
             let n = r.string()?;
-            KeyInfo::Rsa {
-                bits: bit_len(n),
-                ssh: true,
-            }
+            (
+                KeyInfo::Rsa {
+                    bits: bit_len(n),
+                    ssh: true,
+                },
+                rsa(n, e),
+            )
         }
-        "ssh-dss" => KeyInfo::Dsa,
+        "ssh-dss" => (KeyInfo::Dsa, format!("dsa:{}", STANDARD.encode(blob))),
         other => {
             return Err(format!(
                 "`{}` is not an OpenSSH public key type tenure knows",
@@ -119,10 +165,37 @@ fn parse_openssh(line: &str) -> Result<ParsedKey, String> {
             ));
         }
     };
-    Ok(ParsedKey {
-        info,
-        canonical: format!("{kind} {}", STANDARD.encode(&blob)),
-    })
+    Ok(ParsedKey { info, canonical })
+}
+
+fn curve_name(name: &[u8]) -> Result<&'static str, String> {
+    match name {
+        b"nistp256" => Ok("nistp256"),
+        b"nistp384" => Ok("nistp384"),
+        b"nistp521" => Ok("nistp521"),
+        _ => Err("an elliptic curve tenure does not accept".to_owned()),
+    }
+}
+
+// Canonical forms name the algorithm and hold only the key material, so one
+// key reads the same as an OpenSSH line, an RFC 4716 block or PEM.
+fn ed25519(key: &[u8]) -> Result<String, String> {
+    if key.len() != 32 {
+        return Err("an Ed25519 key is 32 bytes".to_owned());
+    }
+    Ok(format!("ed25519:{}", STANDARD.encode(key)))
+}
+
+fn ecdsa(curve: &str, point: &[u8]) -> String {
+    format!("ecdsa-{curve}:{}", STANDARD.encode(point))
+}
+
+fn rsa(n: &[u8], e: &[u8]) -> String {
+    let strip = |x: &[u8]| {
+        let start = x.iter().position(|&b| b != 0).unwrap_or(x.len());
+        STANDARD.encode(&x[start..])
+    };
+    format!("rsa:{}:{}", strip(n), strip(e))
 }
 
 fn parse_pem(text: &str) -> Result<ParsedKey, String> {
@@ -144,9 +217,9 @@ fn parse_pem(text: &str) -> Result<ParsedKey, String> {
     let der = STANDARD
         .decode(&body)
         .map_err(|_| "the PEM body is not valid base64".to_owned())?;
-    let info = match label {
+    let (info, canonical) = match label {
         "PUBLIC KEY" => spki(&der)?,
-        "RSA PUBLIC KEY" => rsa_public_key(&der, false)?,
+        "RSA PUBLIC KEY" => rsa_public_key(&der)?,
         other => {
             return Err(format!(
                 "`{}` is not a public key PEM label (`PUBLIC KEY` or `RSA PUBLIC KEY`)",
@@ -154,10 +227,7 @@ fn parse_pem(text: &str) -> Result<ParsedKey, String> {
             ));
         }
     };
-    Ok(ParsedKey {
-        info,
-        canonical: format!("pem {}", STANDARD.encode(&der)),
-    })
+    Ok(ParsedKey { info, canonical })
 }
 
 const OID_RSA: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
@@ -169,7 +239,7 @@ const OID_P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
 const OID_P521: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x23];
 
 /// SubjectPublicKeyInfo: `SEQUENCE { SEQUENCE { OID, params }, BIT STRING }`.
-fn spki(der: &[u8]) -> Result<KeyInfo, String> {
+fn spki(der: &[u8]) -> Result<(KeyInfo, String), String> {
     let mut outer = Der(der);
     let mut spki = Der(outer.take(0x30)?);
     outer.end()?;
@@ -183,34 +253,35 @@ fn spki(der: &[u8]) -> Result<KeyInfo, String> {
         .map(|(_, k)| k)
         .ok_or("the key BIT STRING is malformed")?;
     match oid {
-        OID_RSA => rsa_public_key(key, false),
-        OID_DSA => Ok(KeyInfo::Dsa),
-        OID_ED25519 => {
-            if key.len() != 32 {
-                return Err("an Ed25519 key is 32 bytes".to_owned());
-            }
-            Ok(KeyInfo::Ed25519)
+        OID_RSA => rsa_public_key(key),
+        OID_DSA => Ok((KeyInfo::Dsa, format!("dsa:{}", STANDARD.encode(der)))),
+        OID_ED25519 => Ok((KeyInfo::Ed25519, ed25519(key)?)),
+        OID_EC => {
+            let curve = match alg.take(0x06)? {
+                OID_P256 => "nistp256",
+                OID_P384 => "nistp384",
+                OID_P521 => "nistp521",
+                _ => return Err("an elliptic curve tenure does not accept".to_owned()),
+            };
+            Ok((KeyInfo::Ecdsa(curve), ecdsa(curve, key)))
         }
-        OID_EC => match alg.take(0x06)? {
-            OID_P256 => Ok(KeyInfo::Ecdsa("nistp256")),
-            OID_P384 => Ok(KeyInfo::Ecdsa("nistp384")),
-            OID_P521 => Ok(KeyInfo::Ecdsa("nistp521")),
-            _ => Err("an elliptic curve tenure does not accept".to_owned()),
-        },
         _ => Err("a key algorithm tenure does not know".to_owned()),
     }
 }
 
 /// PKCS#1 RSAPublicKey: `SEQUENCE { INTEGER n, INTEGER e }`.
-fn rsa_public_key(der: &[u8], ssh: bool) -> Result<KeyInfo, String> {
+fn rsa_public_key(der: &[u8]) -> Result<(KeyInfo, String), String> {
     let mut outer = Der(der);
     let mut seq = Der(outer.take(0x30)?);
     let n = seq.take(0x02)?;
-    let _e = seq.take(0x02)?;
-    Ok(KeyInfo::Rsa {
-        bits: bit_len(n),
-        ssh,
-    })
+    let e = seq.take(0x02)?;
+    Ok((
+        KeyInfo::Rsa {
+            bits: bit_len(n),
+            ssh: false,
+        },
+        rsa(n, e),
+    ))
 }
 
 /// Bits in a big-endian unsigned integer, leading zeros skipped.
@@ -364,5 +435,10 @@ pub(crate) mod tests {
         let a = parse(ED25519).expect("key");
         let b = parse(&ED25519.replace("deploy@example", "other comment")).expect("key");
         assert_eq!(a.canonical, b.canonical);
+        // `ssh-keygen -e -f key.pub` (RFC 4716) and `ssh-keygen -e -m PKCS8`.
+        let rfc4716 = "---- BEGIN SSH2 PUBLIC KEY ----\nComment: \"256-bit ED25519, converted by \\\nroot@host\"\nAAAAC3NzaC1lZDI1NTE5AAAAICsTfzLkq0XjptuZQ3H/5E4JFgIRfNYSbo73mObvikmk\n---- END SSH2 PUBLIC KEY ----\n";
+        assert_eq!(parse(rfc4716).expect("rfc4716").canonical, a.canonical);
+        let pem = "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAKxN/MuSrReOm25lDcf/kTgkWAhF81hJujveY5u+KSaQ=\n-----END PUBLIC KEY-----\n";
+        assert_eq!(parse(pem).expect("pem").canonical, a.canonical);
     }
 }

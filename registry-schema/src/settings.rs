@@ -211,10 +211,15 @@ impl<'a> Settings<'a> {
     /// Whether `env` is held to production rules in any file (by default,
     /// `production` is).
     pub fn is_production(&self, env: &str) -> bool {
-        if self.chain.is_empty() {
+        let mut lists = self
+            .chain
+            .iter()
+            .filter_map(|(_, s)| s.guardrails.production_environments.as_ref())
+            .peekable();
+        if lists.peek().is_none() {
             return env == "production";
         }
-        self.chain.iter().any(|(_, s)| s.is_production(env))
+        lists.any(|list| list.iter().any(|e| e.value.0 == env))
     }
 
     /// The first `environments.<env>.types` list that leaves `ty` out.
@@ -376,10 +381,14 @@ fn compare(
     if let Some(mode) = &child.mode
         && mode.value == Mode::Warn
     {
-        let root_warn = ancestors
+        // `warn` is allowed only where every file above allows it.
+        let warn_above = ancestors
             .first()
-            .is_some_and(|(_, s)| s.mode.as_ref().is_some_and(|m| m.value == Mode::Warn));
-        if !root_warn {
+            .is_some_and(|(_, s)| s.mode.as_ref().is_some_and(|m| m.value == Mode::Warn))
+            && ancestors[1..]
+                .iter()
+                .all(|(_, s)| s.mode.as_ref().is_none_or(|m| m.value == Mode::Warn));
+        if !warn_above {
             let at = ancestors
                 .iter()
                 .rev()

@@ -111,8 +111,17 @@ impl<'a> GithubSubject<'a> {
     }
 
     /// Whether the context names a ref or an environment.
+    /// Whether the context names a kind of ref (a branch, a tag, a pull
+    /// request ref) or an environment: `ref:` followed by anything, or
+    /// `ref:refs/`, admits every ref.
     pub(crate) fn tied(&self) -> bool {
-        self.context.starts_with("ref:") || self.context.starts_with("environment:")
+        ["ref:refs/heads/", "ref:refs/tags/", "ref:refs/pull/"]
+            .iter()
+            .any(|p| self.context.starts_with(p))
+            || self
+                .context
+                .strip_prefix("environment:")
+                .is_some_and(|e| !e.is_empty())
     }
 }
 
@@ -177,6 +186,8 @@ mod tests {
         assert!(!s.fixed_repo());
         let s = GithubSubject::parse("repo:acme/web:pull_request").expect("github");
         assert!(!s.tied());
+        let s = GithubSubject::parse("repo:acme/web:ref:").expect("github");
+        assert!(!s.tied(), "a pattern cut after `ref:` admits every ref");
         assert!(is_github_issuer(GITHUB_ISSUER));
         assert!(is_github_issuer("https://ghe.example.com/_services/token"));
         assert!(!is_github_issuer("https://accounts.google.com"));

@@ -32,13 +32,16 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let spec = &identity.spec;
     let settings = cx.settings(entry.file);
     let ty = spec.identity_type.value;
+    // One finding per scope: a writable deploy key may also list `contents`.
+    let mut reported: Vec<&str> = Vec::new();
     for (scope, access, span) in spec.grants() {
         let Some((ceiling, file, limit_span)) = settings.ceiling(ty, scope) else {
             continue;
         };
-        if access <= ceiling {
+        if access <= ceiling || reported.contains(&scope) {
             continue;
         }
+        reported.push(scope);
         out.push(
             Diagnostic::new(
                 Code::PermissionCeiling,

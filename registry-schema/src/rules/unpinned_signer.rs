@@ -38,8 +38,10 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     }
     // A SAN, exact or every literal prefix of its pattern, that names the
     // workflow file and a ref pins the signer by itself.
-    let names_workflow_and_ref =
-        |text: &str| text.contains("/.github/workflows/") && text.contains("@refs/");
+    let names_workflow_and_ref = |text: &str| {
+        text.contains("/.github/workflows/")
+            && (text.contains("@refs/heads/") || text.contains("@refs/tags/"))
+    };
     if keyless
         .identity
         .as_ref()
@@ -95,6 +97,11 @@ mod tests {
         let repo_only = "    identityPattern: ^https://github\\.com/acme/web/.+$\n    github:\n      repository: acme/web\n";
         assert_eq!(
             codes(&[("rel.yaml", &key(repo_only))]),
+            vec![Code::UnpinnedSigner]
+        );
+        let any_ref = "    identityPattern: ^https://github\\.com/acme/web/\\.github/workflows/release\\.yml@refs/.*$\n";
+        assert_eq!(
+            codes(&[("rel.yaml", &key(any_ref))]),
             vec![Code::UnpinnedSigner]
         );
         let exact = "    identity: https://github.com/acme/web/.github/workflows/release.yml@refs/tags/v1.0.0\n";

@@ -109,12 +109,13 @@ fn unprotected_context(context: &str, exact: bool) -> Option<String> {
     if context.starts_with("ref:refs/tags/") {
         return None;
     }
+    // A `*` in an exact subject is `broad-subject`'s to report.
     if let Some(branch) = context.strip_prefix("ref:refs/heads/") {
-        return (!exact || branch.is_empty() || branch.contains(['*', '?'])).then(|| {
+        return (!exact || branch.is_empty()).then(|| {
             "its subject admits any branch, and anyone who can push a branch can use it".to_owned()
         });
     }
-    None
+    Some("its subject admits a ref that is neither a branch nor a tag".to_owned())
 }
 
 #[cfg(test)]
@@ -150,7 +151,8 @@ mod tests {
         }
         for bad in [
             "subjectPattern: ^repo:acme/web:ref:refs/heads/.+$",
-            "subjectPattern: ^repo:acme/web:environment:.+$",
+            "subjectPattern: ^repo:acme/web:environment:prod.*$",
+            "subject: repo:acme/web:ref:refs/pull/1/merge",
         ] {
             assert_eq!(
                 codes(&[("r.yaml", &role("production", bad))]),
@@ -158,6 +160,17 @@ mod tests {
                 "{bad}"
             );
         }
+        // Any environment at all is too broad anywhere: one finding, not two.
+        assert_eq!(
+            codes(&[(
+                "r.yaml",
+                &role(
+                    "production",
+                    "subjectPattern: ^repo:acme/web:environment:.+$"
+                )
+            )]),
+            vec![Code::BroadSubject]
+        );
         // The same subject is fine outside production.
         let any_branch = "subjectPattern: ^repo:acme/web:ref:refs/heads/.+$";
         assert_eq!(codes(&[("r.yaml", &role("ci", any_branch))]), vec![]);

@@ -56,11 +56,20 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
 /// A glob or package URL pattern with no name in it: after an optional
 /// `pkg:TYPE/` prefix, nothing but wildcards and separators.
 fn matches_anything(pattern: &str) -> bool {
-    // For a package URL, only the name counts, not the type or the version.
+    // For a package URL (`pkg:type/namespace/name@version?qualifiers#subpath`)
+    // only the namespace and name count: not the type, the version, the
+    // qualifiers or the subpath. An npm scope's `@` starts a segment.
     let rest = match pattern.strip_prefix("pkg:") {
-        Some(purl) => purl
-            .split_once('/')
-            .map_or("", |(_, name)| name.split('@').next().unwrap_or_default()),
+        Some(purl) => {
+            let path = purl.split_once('/').map_or("", |(_, path)| path);
+            let path = path.split(['?', '#']).next().unwrap_or_default();
+            let version_at = path
+                .char_indices()
+                .filter(|&(i, c)| c == '@' && i > 0 && !path[..i].ends_with('/'))
+                .map(|(i, _)| i)
+                .next_back();
+            version_at.map_or(path, |i| &path[..i])
+        }
         None => pattern,
     };
     !rest.chars().any(|c| c.is_alphanumeric())
@@ -83,10 +92,16 @@ mod tests {
             "pkg:cargo/*",
             "pkg:npm/*@*",
             "pkg:cargo/*@1.0",
+            "pkg:oci/*?arch=amd64",
         ] {
             assert!(matches_anything(any), "{any}");
         }
-        for named in ["web-*.tar.gz", "pkg:cargo/tenure@*", "*.whl"] {
+        for named in [
+            "web-*.tar.gz",
+            "pkg:cargo/tenure@*",
+            "*.whl",
+            "pkg:npm/@acme/web@*",
+        ] {
             assert!(!matches_anything(named), "{named}");
         }
     }
