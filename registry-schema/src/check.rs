@@ -49,7 +49,7 @@ impl Context<'_> {
     /// The settings in force for a file: the root `tenure.yaml` and any
     /// sub-folder ones above it (defaults when `tenure.yaml` did not load).
     pub fn settings(&self, file: FileId) -> Settings<'_> {
-        self.scopes.for_path(&self.registry.files[file].path)
+        self.scopes.for_file(file)
     }
 
     /// Whether the file at `file` is part of the change under review.

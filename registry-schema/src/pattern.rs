@@ -18,10 +18,13 @@ pub fn compile_regex(pattern: &str) -> Result<regex::Regex, regex::Error> {
 /// fraction of the cost, so `tenure check` stays fast on large registries. The
 /// size limits are enforced when the pattern is compiled for use.
 pub fn check_regex(pattern: &str) -> Result<(), Box<regex_syntax::Error>> {
-    regex_syntax::Parser::new()
-        .parse(pattern)
-        .map(drop)
-        .map_err(Box::new)
+    parse_regex(pattern).map(drop)
+}
+
+/// Parse a regular expression into its high-level form, as the `regex` crate
+/// does before compiling, for the rules that judge what a pattern admits.
+pub fn parse_regex(pattern: &str) -> Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>> {
+    regex_syntax::Parser::new().parse(pattern).map_err(Box::new)
 }
 
 /// Check that `pattern` is a valid glob for [`compile_glob`] without building the matcher.

@@ -40,6 +40,63 @@ pub struct Entry {
     pub file: FileId,
     /// What it declares.
     pub declaration: Declaration,
+    /// Its regular-expression fields, parsed on first use and shared by every
+    /// rule that reads them: parsing is most of what those rules cost.
+    patterns: std::sync::OnceLock<Vec<PatternField>>,
+}
+
+/// A regular-expression field of a declaration, parsed once.
+#[derive(Clone, Debug)]
+pub struct PatternField {
+    /// Its path, `spec.federation.subjectPattern`.
+    pub path: String,
+    /// The pattern as written.
+    pub pattern: crate::Spanned<String>,
+    /// The parsed pattern, or why it does not parse.
+    pub parsed: Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>>,
+    prefixes: std::sync::OnceLock<crate::subject::Subjects>,
+}
+
+impl PatternField {
+    /// What the pattern admits, from its literal prefixes.
+    pub(crate) fn prefixes(&self) -> &crate::subject::Subjects {
+        self.prefixes.get_or_init(|| match &self.parsed {
+            Ok(hir) => crate::subject::prefixes_of(hir),
+            Err(_) => crate::subject::Subjects::Unknown,
+        })
+    }
+}
+
+impl Entry {
+    /// A declaration loaded from `file`.
+    pub fn new(file: FileId, declaration: Declaration) -> Self {
+        Self {
+            file,
+            declaration,
+            patterns: std::sync::OnceLock::new(),
+        }
+    }
+
+    /// Every regular-expression field, parsed.
+    pub fn patterns(&self) -> &[PatternField] {
+        self.patterns.get_or_init(|| {
+            self.declaration
+                .regex_patterns()
+                .into_iter()
+                .map(|(path, pattern)| PatternField {
+                    path,
+                    pattern: pattern.clone(),
+                    parsed: crate::pattern::parse_regex(&pattern.value),
+                    prefixes: std::sync::OnceLock::new(),
+                })
+                .collect()
+        })
+    }
+
+    /// The regular-expression field at `path`, parsed.
+    pub fn pattern(&self, path: &str) -> Option<&PatternField> {
+        self.patterns().iter().find(|p| p.path == path)
+    }
 }
 
 /// A registry as loaded from disk.
@@ -189,10 +246,9 @@ fn assemble(root: &Path, results: Vec<FileResult>) -> Registry {
         saw_root_config |= is_root_config;
         registry.files_loaded += usize::from(!matches!(result.outcome, Outcome::Skipped));
         match result.outcome {
-            Outcome::Declaration(declaration) => registry.entries.push(Entry {
-                file: id,
-                declaration: *declaration,
-            }),
+            Outcome::Declaration(declaration) => {
+                registry.entries.push(Entry::new(id, *declaration));
+            }
             Outcome::Config(config) if is_root_config => registry.config = Some((id, *config)),
             Outcome::Config(config) => registry.nested_configs.push((id, *config)),
             Outcome::Broken => {

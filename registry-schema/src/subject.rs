@@ -8,6 +8,7 @@
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
 
 use crate::model::Federation;
+use crate::registry::Entry;
 
 /// GitHub Actions' OIDC issuer on github.com.
 pub(crate) const GITHUB_ISSUER: &str = "https://token.actions.githubusercontent.com";
@@ -38,29 +39,33 @@ pub(crate) enum Subjects {
     Literals(Vec<Lit>),
 }
 
-pub(crate) fn subjects(fed: &Federation) -> Subjects {
+/// The subjects an Identity's federation admits: its exact `subject`, or
+/// what its parsed `subjectPattern` admits.
+pub(crate) fn subjects(fed: &Federation, entry: &Entry) -> Subjects {
     if let Some(subject) = &fed.subject {
         return Subjects::Literals(vec![Lit {
             text: subject.value.clone(),
             exact: true,
         }]);
     }
-    match &fed.subject_pattern {
-        Some(pattern) => pattern_prefixes(&pattern.value),
+    match entry.pattern("spec.federation.subjectPattern") {
+        Some(field) => field.prefixes().clone(),
         None => Subjects::Unknown,
     }
 }
 
 /// The literal prefixes of a regular expression.
+#[cfg(test)]
 pub(crate) fn pattern_prefixes(pattern: &str) -> Subjects {
-    let Ok(hir) = regex_syntax::ParserBuilder::new()
-        .nest_limit(64)
-        .build()
-        .parse(pattern)
-    else {
-        return Subjects::Unknown;
-    };
-    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+    match crate::pattern::parse_regex(pattern) {
+        Ok(hir) => prefixes_of(&hir),
+        Err(_) => Subjects::Unknown,
+    }
+}
+
+/// The literal prefixes of a parsed regular expression.
+pub(crate) fn prefixes_of(hir: &regex_syntax::hir::Hir) -> Subjects {
+    let seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     match seq.literals() {
         None => Subjects::Any,
         Some(lits) if lits.is_empty() || lits.iter().any(|l| l.as_bytes().is_empty()) => {

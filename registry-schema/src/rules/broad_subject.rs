@@ -39,7 +39,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         return;
     };
     let github = is_github_issuer(&fed.issuer.value);
-    let problem = match subjects(fed) {
+    let problem = match subjects(fed, entry) {
         Subjects::Unknown => None,
         Subjects::Any => Some("the pattern admits any subject".to_owned()),
         Subjects::Literals(lits) => lits.iter().find_map(|lit| {

@@ -12,7 +12,10 @@
 //!
 //! Example: `deployer-1` and `deployer-l`.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 
 use super::{Check, Rule};
 use crate::check::Context;
@@ -28,13 +31,21 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
-    let mut first: HashMap<String, (&str, FileId, Span)> = HashMap::new();
-    for entry in &cx.registry.entries {
+    // Skeletons are computed in parallel; most names have nothing to fold.
+    let skeletons: Vec<Cow<'_, str>> = cx
+        .registry
+        .entries
+        .par_iter()
+        .map(|entry| skeleton(&entry.declaration.metadata().name.value.0))
+        .collect();
+    let mut first: HashMap<&str, (&str, FileId, Span)> =
+        HashMap::with_capacity(cx.registry.entries.len());
+    for (entry, folded) in cx.registry.entries.iter().zip(&skeletons) {
         let name = &entry.declaration.metadata().name;
         let text = name.value.0.as_str();
-        match first.get(&skeleton(text)) {
+        match first.get(folded.as_ref()) {
             None => {
-                first.insert(skeleton(text), (text, entry.file, name.span));
+                first.insert(folded.as_ref(), (text, entry.file, name.span));
             }
             // The same name twice is `duplicate-name`.
             Some((other, ..)) if *other == text => {}
@@ -53,7 +64,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
 /// Fold look-alike characters and sequences to one form: `1` and `l` to
 /// `l`, `0` to `o`, `rn` to `m`, `vv` to `w`, `cl` to `d`, `5` to `s`.
-fn skeleton(name: &str) -> String {
+fn skeleton(name: &str) -> Cow<'_, str> {
+    let foldable = name.contains(['1', 'I', '|', '0', '5'])
+        || ["rn", "vv", "cl"].iter().any(|p| name.contains(p));
+    if !foldable {
+        return Cow::Borrowed(name);
+    }
     let folded: String = name
         .chars()
         .map(|c| match c {
@@ -63,10 +79,12 @@ fn skeleton(name: &str) -> String {
             c => c,
         })
         .collect();
-    folded
-        .replace("rn", "m")
-        .replace("vv", "w")
-        .replace("cl", "d")
+    Cow::Owned(
+        folded
+            .replace("rn", "m")
+            .replace("vv", "w")
+            .replace("cl", "d"),
+    )
 }
 
 #[cfg(test)]

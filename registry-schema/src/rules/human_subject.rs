@@ -16,7 +16,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Declaration;
 use crate::registry::Entry;
 use crate::span::Spanned;
-use crate::subject::{Subjects, pattern_prefixes};
+use crate::subject::Subjects;
 
 pub(crate) const RULE: Rule = Rule {
     name: "human_subject",
@@ -50,7 +50,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     // An exact value, or a pattern that admits a whole personal address.
     let value = match (exact, pattern) {
         (Some(v), _) if is_personal_email(&v.value) => v,
-        (None, Some(p)) if admits_personal_email(&p.value) => p,
+        (None, Some(p)) if admits_personal_email(entry, &p.span) => p,
         _ => return,
     };
     out.push(
@@ -68,8 +68,12 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     );
 }
 
-fn admits_personal_email(pattern: &str) -> bool {
-    match pattern_prefixes(pattern) {
+/// Whether the pattern written at `span` admits exactly a personal address.
+fn admits_personal_email(entry: &Entry, span: &crate::Span) -> bool {
+    let Some(field) = entry.patterns().iter().find(|f| f.pattern.span == *span) else {
+        return false;
+    };
+    match field.prefixes() {
         Subjects::Literals(lits) => lits.iter().any(|l| l.exact && is_personal_email(&l.text)),
         Subjects::Any | Subjects::Unknown => false,
     }

@@ -16,7 +16,7 @@ use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, FileId};
 use crate::model::Declaration;
-use crate::pattern::{check_glob, check_regex, compile_regex};
+use crate::pattern::{check_glob, compile_regex};
 use crate::registry::Entry;
 use crate::span::Spanned;
 
@@ -30,8 +30,8 @@ pub(crate) const RULE: Rule = Rule {
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let file = entry.file;
-    for (field, p) in entry.declaration.regex_patterns() {
-        regex_at(out, file, &field, p);
+    for field in entry.patterns() {
+        regex_at(out, file, &field.path, &field.pattern, &field.parsed);
     }
     match &entry.declaration {
         Declaration::Identity(identity) => {
@@ -60,7 +60,13 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
+fn regex_at(
+    out: &mut Vec<Diagnostic>,
+    file: FileId,
+    field: &str,
+    pattern: &Spanned<String>,
+    parsed: &Result<regex_syntax::hir::Hir, Box<regex_syntax::Error>>,
+) {
     // Parsing finds every syntax error. Long patterns and large counted
     // repetitions (`{100}` and up) can also exceed the compiled-size limit, so
     // those few are compiled as well.
@@ -68,7 +74,9 @@ fn regex_at(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Span
     let risky = pattern.value.len() > 256
         || has_large_repetition(&pattern.value)
         || pattern.value.matches('{').count() >= 2;
-    let result = check_regex(&pattern.value)
+    let result = parsed
+        .as_ref()
+        .map(drop)
         .map_err(|e| e.to_string())
         .and_then(|()| {
             if risky {

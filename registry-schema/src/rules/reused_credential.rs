@@ -13,6 +13,8 @@
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
+
 use super::{Check, Rule};
 use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic, FileId};
@@ -37,9 +39,12 @@ struct Seen<'a> {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    // Keys are built in parallel, then compared in file order.
+    let all: Vec<Vec<(String, &'static str, Span)>> =
+        cx.registry.entries.par_iter().map(bindings).collect();
     let mut first: HashMap<String, Seen<'_>> = HashMap::new();
-    for entry in &cx.registry.entries {
-        for (key, what, span) in bindings(entry) {
+    for (entry, keys) in cx.registry.entries.iter().zip(all) {
+        for (key, what, span) in keys {
             let shared =
                 matches!(&entry.declaration, Declaration::Identity(i) if i.spec.shared.is_some());
             let name = entry.declaration.name();

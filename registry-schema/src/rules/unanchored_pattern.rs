@@ -27,17 +27,23 @@ pub(crate) const RULE: Rule = Rule {
 };
 
 fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
-    for (field, pattern) in entry.declaration.regex_patterns() {
-        report(out, entry.file, &field, pattern);
+    for field in entry.patterns() {
+        report(out, entry.file, &field.path, &field.pattern, &field.parsed);
     }
 }
 
-fn report(out: &mut Vec<Diagnostic>, file: FileId, field: &str, pattern: &Spanned<String>) {
+fn report(
+    out: &mut Vec<Diagnostic>,
+    file: FileId,
+    field: &str,
+    pattern: &Spanned<String>,
+    parsed: &Result<Hir, Box<regex_syntax::Error>>,
+) {
     // Patterns that do not parse are `invalid-pattern`'s business.
-    let Ok(hir) = regex_syntax::Parser::new().parse(&pattern.value) else {
+    let Ok(hir) = parsed else {
         return;
     };
-    if !anchored(&hir) {
+    if !anchored(hir) {
         out.push(
             Diagnostic::new(
                 Code::UnanchoredPattern,

@@ -16,7 +16,7 @@ use crate::check::Context;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Declaration;
 use crate::registry::Entry;
-use crate::subject::{Subjects, is_github_issuer, pattern_prefixes};
+use crate::subject::{Subjects, is_github_issuer};
 
 pub(crate) const RULE: Rule = Rule {
     name: "unpinned_signer",
@@ -49,8 +49,8 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     {
         return;
     }
-    if let Some(pattern) = &keyless.identity_pattern
-        && let Subjects::Literals(lits) = pattern_prefixes(&pattern.value)
+    if let Some(field) = entry.pattern("spec.keyless.identityPattern")
+        && let Subjects::Literals(lits) = field.prefixes()
         && lits.iter().all(|l| names_workflow_and_ref(&l.text))
     {
         return;

@@ -46,7 +46,7 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
         .filter(|f| is_github_issuer(&f.issuer.value))
     {
         let field = fed.subject.as_ref().or(fed.subject_pattern.as_ref());
-        match (subjects(fed), field) {
+        match (subjects(fed, entry), field) {
             // Subjects that admit several repositories, or no ref or
             // environment, are `broad-subject`; this rule judges the rest.
             (Subjects::Literals(lits), Some(field)) => lits
