@@ -142,6 +142,7 @@ pub(crate) fn scan(text: String) -> (String, Vec<Found>) {
                 .iter()
                 .any(|f| (f.span.start as usize) < end && start < f.span.end as usize)
             || follows_public_key_type(&text, start)
+            || in_url(&text, start)
             || !looks_random(run)
         {
             continue;
@@ -301,6 +302,21 @@ fn follows_public_key_type(text: &str, start: usize) -> bool {
     word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-")
 }
 
+/// Whether the run is part of an `http(s)://` URL, such as an EKS cluster's
+/// issuer (`https://oidc.eks.REGION.amazonaws.com/id/0F61...`): paths and
+/// ids, not secrets. Credentials in a URL with a known format are still found.
+fn in_url(text: &str, start: usize) -> bool {
+    let token_start = text[..start]
+        .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '[' | ',' | '{'))
+        .map_or(0, |i| i + 1);
+    let token_end = text[start..]
+        .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ']' | ',' | '}'))
+        .map_or(text.len(), |i| start + i);
+    let token = &text[token_start..token_end];
+    // `https://user:password@host` carries a credential.
+    (token.starts_with("https://") || token.starts_with("http://")) && !token.contains('@')
+}
+
 /// Mixed case and digits, high Shannon entropy per character, and character
 /// classes that switch as often as in random text. Entropy alone flags long
 /// camel-case names, whose entropy grows with their length.
@@ -445,6 +461,7 @@ mod tests {
             "policy: arn:aws:iam::123456789012:policy/ReadOnlyAccessForDeployments2026\n",
             "description: The words PRIVATE KEY and ghp_ and AKIA alone are fine.\n",
             "id: 123e4567-e89b-12d3-a456-426614174000\n",
+            "issuer: https://oidc.eks.eu-west-1.amazonaws.com/id/0F61C3B4A7E2D9F85B1C6A3E7D2F9B4C\n",
             "fingerprint: SHA256:nThbg6kXUpJWGl7E1IGOCspRomTxdCARLviKw6E5SY8\n",
             "publicKey: |\n  ---- BEGIN SSH2 PUBLIC KEY ----\n  Comment: \"256-bit ED25519, converted\"\n  AAAAC3NzaC1lZDI1NTE5AAAAICsTfzLkq0XjptuZQ3H/5E4JFgIRfNYSbo73mObvikmk\n  ---- END SSH2 PUBLIC KEY ----\n",
             "role: arn:aws:iam::123456789012:role/GithubActionsDeployRoleProduction2026\n",
@@ -454,6 +471,13 @@ mod tests {
         for text in ok {
             assert_eq!(kinds(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn a_password_in_a_url_is_still_a_secret() {
+        let text =
+            "url: https://deploy:q8Zk2Lw9Xv4Rt7Mn3Bp6Yh1Jc5Df0GsEa2Wu8Ni@git.example.com/x\n";
+        assert_eq!(kinds(text), vec![SecretKind::HighEntropy]);
     }
 
     #[test]
