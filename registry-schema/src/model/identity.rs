@@ -119,6 +119,16 @@ impl IdentitySpec {
             .chain(key_write)
     }
 
+    /// The widest grant of at least `floor`, the first written among equals
+    /// (a writable deploy key counts as `contents: write`).
+    pub fn widest_grant(&self, floor: Access) -> Option<(&str, Access, crate::Span)> {
+        self.grants().fold(None, |best, grant| match best {
+            Some(b) if b.1 >= grant.1 => Some(b),
+            _ if grant.1 >= floor => Some(grant),
+            _ => best,
+        })
+    }
+
     /// Whether a third party operates it: `vendor` is set and is not `self`.
     pub fn is_third_party(&self) -> bool {
         self.vendor.as_ref().is_some_and(|v| v.value.0 != "self")

@@ -29,16 +29,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     if spec.justification.is_some() {
         return;
     }
-    // Report the broadest grant, admin before write, the first written among
-    // equals; a writable deploy key counts as `contents: write`.
-    let widest = spec
-        .grants()
-        .fold(None, |best: Option<(&str, Access, _)>, grant| match best {
-            Some(b) if b.1 >= grant.1 => Some(b),
-            _ if grant.1 >= Access::Write => Some(grant),
-            _ => best,
-        });
-    let Some((scope, access, span)) = widest else {
+    let Some((scope, access, span)) = spec.widest_grant(Access::Write) else {
         return;
     };
     out.push(

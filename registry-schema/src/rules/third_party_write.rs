@@ -30,15 +30,7 @@ fn check(_cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let Some(vendor) = spec.vendor.as_ref().filter(|_| spec.is_third_party()) else {
         return;
     };
-    // The widest grant, the first written among equals.
-    let widest = spec
-        .grants()
-        .fold(None, |best: Option<(&str, Access, _)>, grant| match best {
-            Some(b) if b.1 >= grant.1 => Some(b),
-            _ if grant.1 >= Access::Write => Some(grant),
-            _ => best,
-        });
-    let Some((scope, access, span)) = widest else {
+    let Some((scope, access, span)) = spec.widest_grant(Access::Write) else {
         return;
     };
     out.push(
