@@ -142,7 +142,7 @@ pub(crate) fn scan(text: String) -> (String, Vec<Found>) {
                 .iter()
                 .any(|f| (f.span.start as usize) < end && start < f.span.end as usize)
             || follows_public_key_type(&text, start)
-            || in_url(&text, start)
+            || in_url(&text, start, end)
             || !looks_random(run)
         {
             continue;
@@ -302,10 +302,15 @@ fn follows_public_key_type(text: &str, start: usize) -> bool {
     word.starts_with("ssh-") || word.starts_with("ecdsa-sha2-") || word.starts_with("sk-")
 }
 
-/// Whether the run is part of an `http(s)://` URL, such as an EKS cluster's
-/// issuer (`https://oidc.eks.REGION.amazonaws.com/id/0F61...`): paths and
-/// ids, not secrets. Credentials in a URL with a known format are still found.
-fn in_url(text: &str, start: usize) -> bool {
+/// Whether the run is a hex id inside an `http(s)://` URL, such as an EKS
+/// cluster's issuer (`https://oidc.eks.REGION.amazonaws.com/id/0F61...`).
+/// Other random-looking URL parts (a webhook's token) are still secrets, and
+/// so is anything in a URL with `user:password@`.
+fn in_url(text: &str, start: usize, end: usize) -> bool {
+    let last_segment = text[start..end].rsplit('/').next().unwrap_or_default();
+    if last_segment.is_empty() || !last_segment.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return false;
+    }
     let token_start = text[..start]
         .rfind(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '[' | ',' | '{'))
         .map_or(0, |i| i + 1);
@@ -313,7 +318,6 @@ fn in_url(text: &str, start: usize) -> bool {
         .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ']' | ',' | '}'))
         .map_or(text.len(), |i| start + i);
     let token = &text[token_start..token_end];
-    // `https://user:password@host` carries a credential.
     (token.starts_with("https://") || token.starts_with("http://")) && !token.contains('@')
 }
 
@@ -471,6 +475,13 @@ mod tests {
         for text in ok {
             assert_eq!(kinds(text), vec![], "{text}");
         }
+    }
+
+    #[test]
+    fn a_token_in_a_url_path_is_still_a_secret() {
+        let text =
+            "hook: https://hooks.example.com/services/q8Zk2Lw9Xv4Rt7Mn3Bp6Yh1Jc5Df0GsEa2Wu8Ni\n";
+        assert_eq!(kinds(text), vec![SecretKind::HighEntropy]);
     }
 
     #[test]
