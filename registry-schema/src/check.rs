@@ -2,10 +2,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::diagnostic::{Code, Diagnostic, FileId, Severity};
-use crate::model::{Declaration, Level, Team};
+use crate::diagnostic::{Diagnostic, FileId, Severity};
+use crate::model::{Declaration, Team};
 use crate::registry::Registry;
-use crate::settings::{Scopes, Settings};
+use crate::settings::{Scopes, Settings, SeveritySource};
 use rayon::prelude::*;
 
 use crate::rules::{self, Check};
@@ -109,23 +109,15 @@ pub fn check(registry: &Registry, options: &CheckOptions) -> Vec<Diagnostic> {
 /// error unless its code is set to `allow`.
 fn apply_settings(cx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     out.retain_mut(|d| {
-        if !d.code.is_policy() {
-            return true;
-        }
         let settings = match &d.primary {
             Some(label) => cx.settings(label.file),
             None => cx.scopes.for_path(""),
         };
-        match settings.level(d.code) {
-            Some(Level::Allow) => return false,
-            Some(Level::Deny) => d.severity = Severity::Error,
-            Some(Level::Warn) if d.severity != Severity::Error || d.code != Code::Expired => {
-                d.severity = Severity::Warning;
-            }
-            _ => {}
-        }
-        if settings.warn_mode() && d.severity == Severity::Error {
-            d.severity = Severity::Warning;
+        let Some((severity, source)) = settings.adjust(d.code, d.severity) else {
+            return false;
+        };
+        d.severity = severity;
+        if source == SeveritySource::WarnMode {
             d.notes
                 .push("reported as a warning: `tenure.yaml` sets `mode: warn`".to_owned());
         }

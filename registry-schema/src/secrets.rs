@@ -116,7 +116,11 @@ pub(crate) fn scan(text: String) -> (String, Vec<Found>) {
             .iter()
             .any(|s| (s.start as usize) <= at && at < s.end as usize)
     };
-    let blanked: Vec<Span> = found.iter().map(|f| blank_range(&text, f.span)).collect();
+    // Each private key's body, blanked below with the rest.
+    let blanked: Vec<Span> = found
+        .iter()
+        .map(|f| blank_range(text.as_bytes(), f.span))
+        .collect();
     for caps in KNOWN_RE.captures_iter(&text) {
         let Some((i, m)) = caps
             .iter()
@@ -157,11 +161,11 @@ pub(crate) fn scan(text: String) -> (String, Vec<Found>) {
     }
     found.sort_by_key(|f| f.span.start);
     let mut bytes = text.into_bytes();
-    for f in &found {
-        let range = match f.kind {
-            SecretKind::PrivateKey => blank_range_bytes(&bytes, f.span),
-            _ => f.span,
-        };
+    let others = found
+        .iter()
+        .filter(|f| f.kind != SecretKind::PrivateKey)
+        .map(|f| f.span);
+    for range in blanked.iter().copied().chain(others) {
         for b in &mut bytes[range.start as usize..range.end as usize] {
             if *b != b'\n' && *b != b'\r' && *b != b' ' {
                 *b = b'*';
@@ -204,20 +208,16 @@ fn private_keys(text: &str) -> Vec<Found> {
             span: Span::new(begin, header_end),
             kind: SecretKind::PrivateKey,
         });
-        let blank = blank_range_bytes(bytes, Span::new(begin, header_end));
+        let blank = blank_range(bytes, Span::new(begin, header_end));
         from = (blank.end as usize).max(from);
     }
     out
 }
 
-fn blank_range(text: &str, header: Span) -> Span {
-    blank_range_bytes(text.as_bytes(), header)
-}
-
 /// For a private key header, everything after it up to the end of the line
 /// holding the matching `-----END` (or the end of the file): the key body,
 /// whether written as a block or as one quoted line with `\n` escapes.
-fn blank_range_bytes(bytes: &[u8], header: Span) -> Span {
+fn blank_range(bytes: &[u8], header: Span) -> Span {
     let header_end = header.end as usize;
     let end = find(&bytes[header_end..], b"-----END")
         .map(|i| header_end + i)

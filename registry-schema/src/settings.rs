@@ -108,11 +108,6 @@ impl<'a> Scopes<'a> {
 }
 
 impl<'a> Settings<'a> {
-    /// The root file's settings and id, if `tenure.yaml` loaded.
-    pub fn root(&self) -> Option<(FileId, &'a RegistrySpec)> {
-        self.chain.first().copied()
-    }
-
     /// Every file in force, root first.
     pub fn chain(&self) -> &'a [(FileId, &'a RegistrySpec)] {
         self.chain
@@ -303,23 +298,38 @@ pub enum SeveritySource {
 /// The severity a code has at the root of a registry, after `spec.severity`
 /// and `spec.mode`; `None` when it is set to `allow`. Codes that are not
 /// policy codes always have their default.
-pub fn root_severity(registry: &Registry, code: Code) -> (Option<Severity>, SeveritySource) {
-    let default = code.default_severity();
-    if !code.is_policy() {
-        return (Some(default), SeveritySource::Default);
+pub fn root_severity(registry: &Registry, code: Code) -> Option<(Severity, SeveritySource)> {
+    let chain: Vec<(FileId, &RegistrySpec)> = registry
+        .config
+        .iter()
+        .map(|(file, config)| (*file, &config.spec))
+        .collect();
+    Settings { chain: &chain }.adjust(code, code.default_severity())
+}
+
+impl Settings<'_> {
+    /// The severity of a finding of `code` found at `severity`, once
+    /// `spec.severity` and `spec.mode` have had their say; `None` when the
+    /// code is set to `allow`. Only policy codes change. A lapsed entry
+    /// escalated to an error (`--strict`, `--changed`) stays an error unless
+    /// its code is set to `allow`.
+    pub fn adjust(&self, code: Code, severity: Severity) -> Option<(Severity, SeveritySource)> {
+        if !code.is_policy() {
+            return Some((severity, SeveritySource::Default));
+        }
+        let (severity, source) = match self.level(code) {
+            Some(Level::Allow) => return None,
+            Some(Level::Deny) => (Severity::Error, SeveritySource::Configured),
+            Some(Level::Warn) if severity != Severity::Error || code != Code::Expired => {
+                (Severity::Warning, SeveritySource::Configured)
+            }
+            _ => (severity, SeveritySource::Default),
+        };
+        if self.warn_mode() && severity == Severity::Error {
+            return Some((Severity::Warning, SeveritySource::WarnMode));
+        }
+        Some((severity, source))
     }
-    let scopes = Scopes::new(registry);
-    let settings = scopes.for_path("");
-    let (severity, source) = match settings.level(code) {
-        Some(Level::Allow) => return (None, SeveritySource::Configured),
-        Some(Level::Warn) => (Severity::Warning, SeveritySource::Configured),
-        Some(Level::Deny) => (Severity::Error, SeveritySource::Configured),
-        None => (default, SeveritySource::Default),
-    };
-    if settings.warn_mode() && severity == Severity::Error {
-        return (Some(Severity::Warning), SeveritySource::WarnMode);
-    }
-    (Some(severity), source)
 }
 
 fn level_in(spec: &RegistrySpec, code: Code) -> Option<Level> {

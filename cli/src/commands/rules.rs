@@ -25,7 +25,9 @@ pub(crate) fn run(args: &RulesArgs, out: &mut impl Write) -> anyhow::Result<Exit
     let mut rows = Vec::new();
     for rule in rules::ALL {
         for &code in rule.codes {
-            let (severity, source) = root_severity(&registry, code);
+            let adjusted = root_severity(&registry, code);
+            let severity = adjusted.map(|(s, _)| s);
+            let source = adjusted.map_or(SeveritySource::Configured, |(_, source)| source);
             rows.push((rule, code, severity, source));
         }
     }

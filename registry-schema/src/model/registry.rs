@@ -169,19 +169,4 @@ impl RegistrySpec {
             None => DEFAULT_ENVIRONMENTS.to_vec(),
         }
     }
-
-    /// The renew window.
-    pub fn renew_window(&self) -> Days {
-        self.renew_window
-            .as_ref()
-            .map_or(DEFAULT_RENEW_WINDOW, |w| w.value)
-    }
-
-    /// Whether `env` is held to production rules.
-    pub fn is_production(&self, env: &str) -> bool {
-        match &self.guardrails.production_environments {
-            Some(list) => list.iter().any(|e| e.value.0 == env),
-            None => env == "production",
-        }
-    }
 }
