@@ -27,6 +27,14 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// List the policy rules, their codes, OWASP risks and severity in this registry.
     Rules(RulesArgs),
+    /// Write `.github/CODEOWNERS` so each declaration needs its owner team's review.
+    Codeowners(crate::commands::codeowners::CodeownersArgs),
+    /// Turn a repository into a registry: `tenure.yaml`, a first team, CODEOWNERS, a workflow.
+    Init(crate::commands::init::InitArgs),
+    /// Scaffold a declaration, with the longest expiry the policy allows.
+    New(crate::commands::new::NewArgs),
+    /// Extend a declaration's term, editing `expires` in place.
+    Renew(crate::commands::renew::RenewArgs),
 }
 
 #[derive(Debug, Args)]

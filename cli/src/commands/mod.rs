@@ -10,7 +10,11 @@ use crate::ExitStatus;
 use crate::args::{Cli, ColorChoice, Command};
 
 mod check;
+pub(crate) mod codeowners;
 mod explain;
+pub(crate) mod init;
+pub(crate) mod new;
+pub(crate) mod renew;
 mod rules;
 mod schema;
 
@@ -65,5 +69,9 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Schema(args) => schema::run(&args, &mut stdout),
         Command::Explain(args) => explain::run(&args, &mut stdout),
         Command::Rules(args) => rules::run(&args, &mut stdout),
+        Command::Codeowners(args) => codeowners::run(&args, &mut stdout, &mut stderr),
+        Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
+        Command::New(args) => new::run(&args, &mut stdout, &mut stderr),
+        Command::Renew(args) => renew::run(&args, &mut stdout, &mut stderr),
     }
 }
