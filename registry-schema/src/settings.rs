@@ -8,7 +8,9 @@
 //! catches it. Queries combine the whole chain, strictest first.
 
 use crate::diagnostic::{Code, Diagnostic, FileId, Severity};
-use crate::model::{Access, AuthMethod, IdentityType, Level, Mode, RegistrySpec};
+use crate::model::{
+    Access, AuthMethod, Days, Declaration, IdentityType, Level, Mode, RegistrySpec,
+};
 use crate::registry::Registry;
 use crate::span::{Span, Spanned};
 use rayon::prelude::*;
@@ -23,7 +25,7 @@ pub struct Settings<'a> {
 
 /// Every folder's settings, computed once per run.
 #[derive(Debug)]
-pub(crate) struct Scopes<'a> {
+pub struct Scopes<'a> {
     /// Folder prefix (`teams/payments/`, `` for the root) and its chain,
     /// longest prefix first.
     scopes: Vec<(String, Vec<(FileId, &'a RegistrySpec)>)>,
@@ -35,7 +37,8 @@ pub(crate) struct Scopes<'a> {
 }
 
 impl<'a> Scopes<'a> {
-    pub(crate) fn new(registry: &'a Registry) -> Self {
+    /// The settings of every folder of `registry`.
+    pub fn new(registry: &'a Registry) -> Self {
         let mut root = Vec::new();
         if let Some((file, config)) = &registry.config {
             root.push((*file, &config.spec));
@@ -88,13 +91,13 @@ impl<'a> Scopes<'a> {
             .map_or(u32::MAX, |i| u32::try_from(i).unwrap_or(u32::MAX))
     }
 
-    /// The settings for a file, by its path.
-    pub(crate) fn for_path(&self, path: &str) -> Settings<'_> {
+    /// The settings for a file, by its path relative to the registry root.
+    pub fn for_path(&self, path: &str) -> Settings<'_> {
         self.at(Self::scope_of(&self.scopes, path))
     }
 
     /// The settings for a file, by its id.
-    pub(crate) fn for_file(&self, file: FileId) -> Settings<'_> {
+    pub fn for_file(&self, file: FileId) -> Settings<'_> {
         self.at(self.by_file.get(file).copied().unwrap_or(u32::MAX))
     }
 
@@ -107,7 +110,73 @@ impl<'a> Scopes<'a> {
     }
 }
 
+/// The strictest maximum lifetime that applies to a declaration, and where it is set.
+#[derive(Clone, Debug)]
+pub struct Lifetime {
+    /// The limit.
+    pub days: Days,
+    /// The `tenure.yaml` that sets it.
+    pub file: FileId,
+    /// The value in that file.
+    pub span: Span,
+    /// Which limit it is, for messages: "the maximum for `api-key`".
+    pub what: String,
+}
+
 impl<'a> Settings<'a> {
+    /// The strictest `maxLifetime` that applies to `declaration` (the default,
+    /// its type, its environment, signing keys, third parties), over the
+    /// whole chain; `None` when no limit is set.
+    pub fn max_lifetime(&self, declaration: &Declaration) -> Option<Lifetime> {
+        let mut strictest: Option<Lifetime> = None;
+        for (file, spec) in self.chain {
+            let limits = &spec.guardrails.max_lifetime;
+            let mut consider = |limit: &Spanned<Days>, what: String| {
+                if strictest
+                    .as_ref()
+                    .is_none_or(|best| limit.value < best.days)
+                {
+                    strictest = Some(Lifetime {
+                        days: limit.value,
+                        file: *file,
+                        span: limit.span,
+                        what,
+                    });
+                }
+            };
+            if let Some(limit) = &limits.default {
+                consider(limit, "the default maximum lifetime".to_owned());
+            }
+            match declaration {
+                Declaration::Identity(identity) => {
+                    let spec = &identity.spec;
+                    for (ty, limit) in &limits.types {
+                        if ty.value == spec.identity_type.value {
+                            consider(limit, format!("the maximum for `{}`", ty.value.as_str()));
+                        }
+                    }
+                    for (env, limit) in &limits.environments {
+                        if env.value == spec.environment.value {
+                            consider(limit, format!("the maximum in `{}`", env.value.0));
+                        }
+                    }
+                    if let Some(limit) = &limits.third_party
+                        && spec.is_third_party()
+                    {
+                        consider(limit, "the maximum for third-party identities".to_owned());
+                    }
+                }
+                Declaration::SigningKey(_) => {
+                    if let Some(limit) = &limits.signing_keys {
+                        consider(limit, "the maximum for signing keys".to_owned());
+                    }
+                }
+                Declaration::Team(_) => {}
+            }
+        }
+        strictest
+    }
+
     /// Every file in force, root first.
     pub fn chain(&self) -> &'a [(FileId, &'a RegistrySpec)] {
         self.chain

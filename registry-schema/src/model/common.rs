@@ -318,6 +318,15 @@ pub struct Term<'a> {
     pub created: &'a Spanned<Instant>,
     /// When trust ends.
     pub expires: &'a Spanned<Instant>,
+    /// When the current term started, if the declaration was renewed.
+    pub renewed: Option<&'a Spanned<Instant>>,
+}
+
+impl Term<'_> {
+    /// Where the current term starts: `renewed` when set, otherwise `created`.
+    pub fn start(&self) -> &Spanned<Instant> {
+        self.renewed.unwrap_or(self.created)
+    }
 }
 
 #[cfg(test)]

@@ -43,6 +43,10 @@ pub struct IdentitySpec {
     pub created: Spanned<Instant>,
     /// When its trust ends unless a reviewed change renews it.
     pub expires: Spanned<Instant>,
+    /// When the current term started, set by `tenure renew`: the maximum
+    /// lifetime counts from here instead of from `created`.
+    #[serde(default)]
+    pub renewed: Option<Spanned<Instant>>,
     /// The third party that operates it, for identities you do not run yourself.
     #[serde(default)]
     pub vendor: Option<Spanned<Text>>,

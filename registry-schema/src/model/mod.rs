@@ -129,17 +129,19 @@ impl Declaration {
         out
     }
 
-    /// `created` and `expires`, for the kinds that have a term.
+    /// `created`, `renewed` and `expires`, for the kinds that have a term.
     pub fn term(&self) -> Option<Term<'_>> {
         match self {
             Declaration::Team(_) => None,
             Declaration::Identity(i) => Some(Term {
                 created: &i.spec.created,
                 expires: &i.spec.expires,
+                renewed: i.spec.renewed.as_ref(),
             }),
             Declaration::SigningKey(k) => Some(Term {
                 created: &k.spec.created,
                 expires: &k.spec.expires,
+                renewed: k.spec.renewed.as_ref(),
             }),
         }
     }

@@ -41,6 +41,10 @@ pub struct SigningKeySpec {
     pub created: Spanned<Instant>,
     /// When signing trust ends; signatures made later do not verify.
     pub expires: Spanned<Instant>,
+    /// When the current term started, set by `tenure renew`: the maximum
+    /// lifetime counts from here instead of from `created`.
+    #[serde(default)]
+    pub renewed: Option<Spanned<Instant>>,
     /// Keyless signing: the OIDC identity in the Fulcio certificate.
     #[serde(default)]
     pub keyless: Option<Keyless>,

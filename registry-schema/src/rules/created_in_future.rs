@@ -1,7 +1,8 @@
-//! `created-in-future`: `created` lies after the current time.
+//! `created-in-future`: `created` (or `renewed`) lies after the current time.
 //!
 //! Why: `created` records when trust was granted; a future date usually means
-//! a typo, and pre-dated grants make audits and the lifetime guardrails lie.
+//! a typo, and pre-dated grants make audits and the lifetime guardrails lie:
+//! a future `renewed` would stretch the term the maximum lifetime allows.
 //!
 //! Example: `created: 2062-01-15` in a PR opened in 2026.
 
@@ -23,19 +24,23 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let Some(term) = entry.declaration.term() else {
         return;
     };
-    let created = term.created.value.start();
-    if created > now {
-        out.push(
-            Diagnostic::new(
-                Code::CreatedInFuture,
-                format!(
-                    "`created` ({}) is {} in the future",
-                    term.created.value,
-                    plural_days(days_between(now, created).max(1))
-                ),
-            )
-            .at(entry.file, term.created.span, "not yet reached"),
-        );
+    for (field, value) in
+        std::iter::once(("created", term.created)).chain(term.renewed.map(|r| ("renewed", r)))
+    {
+        let start = value.value.start();
+        if start > now {
+            out.push(
+                Diagnostic::new(
+                    Code::CreatedInFuture,
+                    format!(
+                        "`{field}` ({}) is {} in the future",
+                        value.value,
+                        plural_days(days_between(now, start).max(1))
+                    ),
+                )
+                .at(entry.file, value.span, "not yet reached"),
+            );
+        }
     }
 }
 

@@ -1,4 +1,5 @@
-//! `lifetime-exceeded`: a declaration's term (`expires` minus `created`) is
+//! `lifetime-exceeded`: a declaration's term (`expires` minus `renewed`, or
+//! minus `created` when it was never renewed) is
 //! longer than the maximum lifetime set in `tenure.yaml`
 //! (`spec.guardrails.maxLifetime`). OWASP NHI7, long-lived secrets.
 //!
@@ -13,10 +14,8 @@
 
 use super::{Check, Rule};
 use crate::check::Context;
-use crate::diagnostic::{Code, Diagnostic, FileId};
-use crate::model::{Days, Declaration};
+use crate::diagnostic::{Code, Diagnostic};
 use crate::registry::Entry;
-use crate::span::{Span, Spanned};
 
 pub(crate) const RULE: Rule = Rule {
     name: "lifetime_exceeded",
@@ -30,70 +29,36 @@ fn check(cx: &Context<'_>, entry: &Entry, out: &mut Vec<Diagnostic>) {
     let Some(term) = entry.declaration.term() else {
         return;
     };
-    let settings = cx.settings(entry.file);
-    let mut strictest: Option<(Days, FileId, Span, String)> = None;
-    for (file, spec) in settings.chain() {
-        let limits = &spec.guardrails.max_lifetime;
-        let mut consider = |limit: &Spanned<Days>, what: String| {
-            if strictest
-                .as_ref()
-                .is_none_or(|(best, ..)| limit.value < *best)
-            {
-                strictest = Some((limit.value, *file, limit.span, what));
-            }
-        };
-        if let Some(limit) = &limits.default {
-            consider(limit, "the default maximum lifetime".to_owned());
-        }
-        match &entry.declaration {
-            Declaration::Identity(identity) => {
-                let spec = &identity.spec;
-                for (ty, limit) in &limits.types {
-                    if ty.value == spec.identity_type.value {
-                        consider(limit, format!("the maximum for `{}`", ty.value.as_str()));
-                    }
-                }
-                for (env, limit) in &limits.environments {
-                    if env.value == spec.environment.value {
-                        consider(limit, format!("the maximum in `{}`", env.value.0));
-                    }
-                }
-                if let Some(limit) = &limits.third_party
-                    && spec.is_third_party()
-                {
-                    consider(limit, "the maximum for third-party identities".to_owned());
-                }
-            }
-            Declaration::SigningKey(_) => {
-                if let Some(limit) = &limits.signing_keys {
-                    consider(limit, "the maximum for signing keys".to_owned());
-                }
-            }
-            Declaration::Team(_) => {}
-        }
-    }
-    let Some((max, limit_file, limit_span, what)) = strictest else {
+    let Some(limit) = cx.settings(entry.file).max_lifetime(&entry.declaration) else {
         return;
     };
-    let seconds = term.expires.value.end().as_second() - term.created.value.start().as_second();
-    if seconds <= i64::from(max.0) * 86_400 {
+    let start = term.start();
+    let seconds = term.expires.value.end().as_second() - start.value.start().as_second();
+    if seconds <= i64::from(limit.days.0) * 86_400 {
         return;
     }
     let days = (seconds + 86_399) / 86_400;
+    let from = if term.renewed.is_some() {
+        "renewed"
+    } else {
+        "created"
+    };
     let d = Diagnostic::new(
         Code::LifetimeExceeded,
         format!(
-            "`{}` is trusted for {days} days, longer than {what} ({max})",
-            entry.declaration.name()
+            "`{}` is trusted for {days} days, longer than {} ({})",
+            entry.declaration.name(),
+            limit.what,
+            limit.days
         ),
     )
     .at(
         entry.file,
         term.expires.span,
-        format!("at most {max} after `created`"),
+        format!("at most {} after `{from}`", limit.days),
     )
     .with_note("help: shorten the term; renew it by a reviewed change when it is due")
-    .with_secondary(limit_file, limit_span, "the limit is set here");
+    .with_secondary(limit.file, limit.span, "the limit is set here");
     out.push(d);
 }
 
@@ -143,6 +108,33 @@ mod tests {
         // 90 days exactly is fine (a date `expires` covers its whole day).
         let ok = identity("j", "2026-11-01", "2027-01-29", "");
         assert!(run_with(LIMITS, &[("j.yaml", &ok)]).is_empty());
+    }
+
+    #[test]
+    fn a_renewed_term_counts_from_renewed() {
+        // Created two years ago, renewed this month for 80 days: within 90 days.
+        let renewed = identity("k", "2024-11-01", "2027-01-20", "  renewed: 2026-11-01\n");
+        assert!(run_with(LIMITS, &[("k.yaml", &renewed)]).is_empty());
+        // Without `renewed` the same dates are a term of two years.
+        let plain = identity("k", "2024-11-01", "2027-01-20", "");
+        let found = run_with(LIMITS, &[("k.yaml", &plain)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0]
+                .primary
+                .as_ref()
+                .is_some_and(|l| l.message.contains("after `created`"))
+        );
+        // A future `renewed` is itself a finding, so it cannot stretch the term.
+        let future = identity("k", "2026-11-01", "2027-01-20", "  renewed: 2026-12-20\n");
+        let found = run_with(LIMITS, &[("k.yaml", &future)]);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].code, Code::CreatedInFuture);
+        assert!(
+            found[0].message.contains("`renewed`"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
