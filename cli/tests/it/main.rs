@@ -2,7 +2,11 @@
 
 mod check;
 mod cli;
+mod codeowners;
 mod common;
 mod docs;
 mod formats;
+mod git_review;
 mod hostile;
+mod init;
+mod new_renew;

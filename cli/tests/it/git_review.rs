@@ -1,0 +1,1 @@
+//! Tests of `tenure git and review` (being written).

@@ -1,0 +1,1 @@
+//! Tests of `tenure new and renew` (being written).
