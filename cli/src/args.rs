@@ -47,6 +47,11 @@ pub(crate) struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub(crate) format: Format,
 
+    /// Read the registry as it is at this Git revision (branch, tag, commit)
+    /// instead of the work tree; no checkout needed, a bare repository works.
+    #[arg(long, value_name = "REV")]
+    pub(crate) rev: Option<String>,
+
     /// Treat this instant as now (`2026-07-01` or RFC 3339), for tests and replay.
     #[arg(long, env = "TENURE_NOW", value_name = "TIME")]
     pub(crate) now: Option<String>,
@@ -89,6 +94,11 @@ pub(crate) struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
     pub(crate) format: ListFormat,
+
+    /// Read the registry as it is at this Git revision (branch, tag, commit)
+    /// instead of the work tree; no checkout needed, a bare repository works.
+    #[arg(long, value_name = "REV")]
+    pub(crate) rev: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
+mod git;
 mod commands;
 mod render;
+mod source;
 
 // Loading allocates a node per YAML value; mimalloc keeps that cheap on every platform.
 #[global_allocator]

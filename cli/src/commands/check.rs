@@ -4,40 +4,22 @@ use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, bail};
+use anyhow::Context as _;
 use tenure_schema::check::{CheckOptions, Summary, check};
 use tenure_schema::model::Instant;
-use tenure_schema::registry::{self, LoadOptions};
 
 use crate::ExitStatus;
 use crate::args::{CheckArgs, Format};
 use crate::render::{self, Files};
+use crate::source::Loaded;
 
-/// Everything `check` needs, resolved from flags, environment and the current folder.
-struct Settings {
-    root: PathBuf,
-    options: CheckOptions,
-    format: Format,
-}
-
-fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
-    let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let root = super::locate_registry(args.path.as_deref())?;
-    let now = match &args.now {
+/// The instant `--now`/`TENURE_NOW` names, or the clock.
+pub(crate) fn now(arg: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
+    Ok(match arg {
         Some(text) => Instant::parse(text)
             .map_err(|e| anyhow::anyhow!("invalid `--now`/`TENURE_NOW`: {e}"))?
             .start(),
         None => jiff::Timestamp::now(),
-    };
-    let changed = changed_files(args, &cwd, &root)?;
-    Ok(Settings {
-        root,
-        options: CheckOptions {
-            now,
-            strict: args.strict,
-            changed,
-        },
-        format: args.format,
     })
 }
 
@@ -46,7 +28,7 @@ fn resolve(args: &CheckArgs) -> anyhow::Result<Settings> {
 fn changed_files(
     args: &CheckArgs,
     cwd: &Path,
-    root: &Path,
+    loaded: &Loaded,
 ) -> anyhow::Result<Option<HashSet<String>>> {
     let mut listed: Vec<PathBuf> = args.changed.clone();
     if let Some(source) = &args.changed_from {
@@ -70,11 +52,26 @@ fn changed_files(
     if listed.is_empty() && args.changed_from.is_none() {
         return Ok(None);
     }
+    let mut set = HashSet::new();
+    let Some(root) = &loaded.disk_root else {
+        // A bare repository: paths are from the top of the tree.
+        let prefix = loaded.revision.as_ref().map_or("", |r| r.prefix.as_str());
+        for path in listed {
+            let path = unquote_git_path(&path.to_string_lossy());
+            let path = path.to_string_lossy().replace('\\', "/");
+            let rel = if prefix.is_empty() {
+                Some(path.as_str())
+            } else {
+                path.strip_prefix(prefix).and_then(|p| p.strip_prefix('/'))
+            };
+            set.extend(rel.map(str::to_owned));
+        }
+        return Ok(Some(set));
+    };
     let abs_root = normalize(&cwd.join(root));
     // `git diff --name-only` prints paths from the top of the work tree, while
     // a user may type them from the current folder: accept both.
     let top = git_top_level(cwd);
-    let mut set = HashSet::new();
     for path in listed {
         let path = unquote_git_path(&path.to_string_lossy());
         for base in std::iter::once(cwd).chain(top.as_deref()) {
@@ -151,15 +148,22 @@ pub(crate) fn run(
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    let settings = resolve(args)?;
-    if !settings.root.is_dir() {
-        bail!("`{}` is not a folder", settings.root.display());
-    }
-    let registry = registry::load(&settings.root, &LoadOptions::default())
-        .with_context(|| format!("cannot load the registry at `{}`", settings.root.display()))?;
-    let diagnostics = check(&registry, &settings.options);
-    let files = Files::new(&registry, &settings.root);
-    match settings.format {
+    let cwd = std::env::current_dir().context("cannot read the current folder")?;
+    let now = now(args.now.as_deref())?;
+    let loaded = crate::source::load(args.path.as_deref(), args.rev.as_deref())?;
+    let options = CheckOptions {
+        now,
+        strict: args.strict,
+        changed: changed_files(args, &cwd, &loaded)?,
+    };
+    let diagnostics = check(&loaded.registry, &options);
+    // Annotations and SARIF must name files as they are in the work tree.
+    let shown = match (args.format, &loaded.revision) {
+        (Format::Github | Format::Sarif, Some(at)) => PathBuf::from(&at.prefix),
+        _ => loaded.display_root.clone(),
+    };
+    let files = Files::new(&loaded.registry, &shown);
+    match args.format {
         Format::Human => render::human::render(&files, &diagnostics, color, stderr)?,
         Format::Json => render::json::render(&files, &diagnostics, stdout)?,
         Format::Github => render::github::render(&files, &diagnostics, stdout)?,
@@ -173,7 +177,7 @@ pub(crate) fn run(
     // The process ends right after this; freeing a large registry piece by
     // piece would only delay the exit (a tenth of a second at 100,000 files).
     std::mem::forget(files);
-    std::mem::forget(registry);
+    std::mem::forget(loaded);
     Ok(status)
 }
 

@@ -2,11 +2,10 @@
 //! risk it addresses and its severity in this registry.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use serde_json::json;
 use tenure_schema::diagnostic::Severity;
-use tenure_schema::registry::{self, LoadOptions};
+use tenure_schema::registry;
 use tenure_schema::rules;
 use tenure_schema::settings::{SeveritySource, root_severity};
 
@@ -14,18 +13,19 @@ use crate::ExitStatus;
 use crate::args::{ListFormat, RulesArgs};
 
 pub(crate) fn run(args: &RulesArgs, out: &mut impl Write) -> anyhow::Result<ExitStatus> {
-    let root: PathBuf = super::locate_registry(args.path.as_deref())?;
-    let registry = registry::load(&root, &LoadOptions::default())?;
+    let loaded = crate::source::load(args.path.as_deref(), args.rev.as_deref())?;
+    let registry = &loaded.registry;
     if registry.config_broken {
         anyhow::bail!(
-            "`{}` does not load; `tenure check` says why",
-            root.join(registry::CONFIG_FILE).display()
+            "`{}/{}` does not load; `tenure check` says why",
+            loaded.display_root.display(),
+            registry::CONFIG_FILE
         );
     }
     let mut rows = Vec::new();
     for rule in rules::ALL {
         for &code in rule.codes {
-            let adjusted = root_severity(&registry, code);
+            let adjusted = root_severity(registry, code);
             let severity = adjusted.map(|(s, _)| s);
             let source = adjusted.map_or(SeveritySource::Configured, |(_, source)| source);
             rows.push((rule, code, severity, source));
