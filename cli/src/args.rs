@@ -27,6 +27,8 @@ pub(crate) enum Command {
     Explain(ExplainArgs),
     /// List the policy rules, their codes, OWASP risks and severity in this registry.
     Rules(RulesArgs),
+    /// What a change grants and revokes, declaration by declaration (BASE to HEAD or the work tree).
+    Diff(crate::commands::diff::DiffArgs),
     /// Write `.github/CODEOWNERS` so each declaration needs its owner team's review.
     Codeowners(crate::commands::codeowners::CodeownersArgs),
     /// Turn a repository into a registry: `tenure.yaml`, a first team, CODEOWNERS, a workflow.

@@ -198,6 +198,12 @@ codes! {
     Expired = "expired", Warning, "the declaration has lapsed";
     /// The declaration is inside its renew window.
     ExpiresSoon = "expires-soon", Note, "the declaration lapses soon";
+    /// A change renews a declaration beyond the maximum lifetime counted from the day of the renewal.
+    RenewalExceedsLifetime = "renewal-exceeds-lifetime", Error, "a renewal sets `expires` beyond the maximum lifetime from the day of the renewal";
+    /// A change widens a production identity's permissions without changing its justification.
+    UnjustifiedWidening = "unjustified-widening", Error, "production permissions widened without a new justification";
+    /// A change removes a Team that still owns declarations.
+    RemovedTeamOwns = "removed-team-owns", Error, "a removed Team still owns declarations";
 }
 
 impl Code {
@@ -233,6 +239,8 @@ impl Code {
                 | Code::HumanSubject
                 | Code::UnpinnedSigner
                 | Code::UnscopedSigning
+                | Code::RenewalExceedsLifetime
+                | Code::UnjustifiedWidening
         )
     }
 
@@ -240,23 +248,31 @@ impl Code {
     pub fn owasp(self) -> Option<Owasp> {
         use Owasp::*;
         Some(match self {
-            Code::UnknownOwner | Code::OwnerWithoutMembers | Code::Expired | Code::ExpiresSoon => {
-                Nhi1
-            }
+            Code::UnknownOwner
+            | Code::OwnerWithoutMembers
+            | Code::Expired
+            | Code::ExpiresSoon
+            | Code::RemovedTeamOwns => Nhi1,
             Code::SecretInRegistry => Nhi2,
             Code::MissingVendor | Code::ThirdPartyWrite => Nhi3,
             Code::WeakKey
             | Code::InvalidPublicKey
             | Code::DisallowedAuthMethod
             | Code::FederationPreferred => Nhi4,
-            Code::MissingJustification | Code::PermissionCeiling | Code::UnscopedSigning => Nhi5,
+            Code::MissingJustification
+            | Code::PermissionCeiling
+            | Code::UnscopedSigning
+            | Code::UnjustifiedWidening => Nhi5,
             Code::MissingAudience
             | Code::DisallowedIssuer
             | Code::DisallowedAudience
             | Code::BroadSubject
             | Code::UnanchoredPattern
             | Code::UnpinnedSigner => Nhi6,
-            Code::MissingExpiry | Code::LifetimeExceeded | Code::CreatedInFuture => Nhi7,
+            Code::MissingExpiry
+            | Code::LifetimeExceeded
+            | Code::CreatedInFuture
+            | Code::RenewalExceedsLifetime => Nhi7,
             Code::UnknownEnvironment
             | Code::UnprotectedProduction
             | Code::DisallowedType

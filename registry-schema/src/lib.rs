@@ -37,6 +37,7 @@
 //! ```
 #![warn(missing_docs)]
 
+pub mod change;
 pub mod check;
 pub mod de;
 pub mod diagnostic;

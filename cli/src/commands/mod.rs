@@ -11,6 +11,7 @@ use crate::args::{Cli, ColorChoice, Command};
 
 mod check;
 pub(crate) mod codeowners;
+pub(crate) mod diff;
 mod explain;
 pub(crate) mod init;
 pub(crate) mod new;
@@ -69,6 +70,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Schema(args) => schema::run(&args, &mut stdout),
         Command::Explain(args) => explain::run(&args, &mut stdout),
         Command::Rules(args) => rules::run(&args, &mut stdout),
+        Command::Diff(args) => diff::run(&args, color, &mut stdout, &mut stderr),
         Command::Codeowners(args) => codeowners::run(&args, &mut stdout, &mut stderr),
         Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
         Command::New(args) => new::run(&args, &mut stdout, &mut stderr),

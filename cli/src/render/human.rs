@@ -84,16 +84,12 @@ pub(crate) fn render(
     color: bool,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    let config = term::Config::default();
+    render_diagnostics(files, diagnostics, color, out)?;
     let mut buffer = if color {
         termcolor::Buffer::ansi()
     } else {
         termcolor::Buffer::no_color()
     };
-    for d in diagnostics {
-        term::emit_to_write_style(&mut buffer, &config, files, &to_codespan(files, d))?;
-    }
-    out.write_all(buffer.as_slice())?;
     let s = Summary::of(diagnostics);
     let declarations = files.registry().entries.len();
     let files_read = files.registry().files_loaded;
@@ -109,6 +105,26 @@ pub(crate) fn render(
         s.notes,
         plural(s.notes),
     )?;
+    Ok(())
+}
+
+/// Write every diagnostic with its source lines, and nothing else.
+pub(crate) fn render_diagnostics(
+    files: &Files<'_>,
+    diagnostics: &[Diagnostic],
+    color: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let config = term::Config::default();
+    let mut buffer = if color {
+        termcolor::Buffer::ansi()
+    } else {
+        termcolor::Buffer::no_color()
+    };
+    for d in diagnostics {
+        term::emit_to_write_style(&mut buffer, &config, files, &to_codespan(files, d))?;
+    }
+    out.write_all(buffer.as_slice())?;
     Ok(())
 }
 

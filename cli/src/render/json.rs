@@ -27,8 +27,9 @@ struct JsonSummary {
     declarations: usize,
 }
 
+/// One finding as JSON; also used by `tenure diff`.
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(crate) struct JsonDiagnostic<'a> {
     code: Code,
     severity: Severity,
     /// The OWASP Non-Human Identities Top 10 risk, `NHI1` to `NHI10`.
@@ -43,7 +44,7 @@ struct JsonDiagnostic<'a> {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct JsonLocation<'a> {
+pub(crate) struct JsonLocation<'a> {
     file: String,
     line: usize,
     column: usize,
@@ -67,6 +68,26 @@ fn location<'a>(loc: Location, span: [u32; 2], label: &'a str) -> JsonLocation<'
     }
 }
 
+/// One finding, located.
+pub(crate) fn diagnostic<'a>(files: &Files<'_>, d: &'a Diagnostic) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        code: d.code,
+        severity: d.severity,
+        owasp: d.code.owasp().map(|o| o.id()),
+        message: &d.message,
+        location: d
+            .primary
+            .as_ref()
+            .map(|l| location(files.locate(l), [l.span.start, l.span.end], &l.message)),
+        related: d
+            .secondary
+            .iter()
+            .map(|l| location(files.locate(l), [l.span.start, l.span.end], &l.message))
+            .collect(),
+        notes: &d.notes,
+    }
+}
+
 pub(crate) fn render(
     files: &Files<'_>,
     diagnostics: &[Diagnostic],
@@ -81,25 +102,7 @@ pub(crate) fn render(
             files: registry.files_loaded,
             declarations: registry.entries.len(),
         },
-        diagnostics: diagnostics
-            .iter()
-            .map(|d| JsonDiagnostic {
-                code: d.code,
-                severity: d.severity,
-                owasp: d.code.owasp().map(|o| o.id()),
-                message: &d.message,
-                location: d
-                    .primary
-                    .as_ref()
-                    .map(|l| location(files.locate(l), [l.span.start, l.span.end], &l.message)),
-                related: d
-                    .secondary
-                    .iter()
-                    .map(|l| location(files.locate(l), [l.span.start, l.span.end], &l.message))
-                    .collect(),
-                notes: &d.notes,
-            })
-            .collect(),
+        diagnostics: diagnostics.iter().map(|d| diagnostic(files, d)).collect(),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)?;

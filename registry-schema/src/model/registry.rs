@@ -49,7 +49,7 @@ pub struct RegistrySpec {
     /// The severity of policy codes, overriding their defaults: `allow` (not
     /// reported), `warn` or `deny`. Codes about malformed files cannot be changed.
     #[serde(default)]
-    #[schemars(extend("propertyNames" = {"enum": ["broad-subject", "confusable-name", "created-in-future", "disallowed-audience", "disallowed-auth-method", "disallowed-issuer", "disallowed-team", "disallowed-type", "expired", "expires-soon", "federation-preferred", "human-subject", "interactive-identity", "lifetime-exceeded", "missing-audience", "missing-justification", "missing-vendor", "permission-ceiling", "reused-credential", "third-party-write", "unanchored-pattern", "unpinned-signer", "unprotected-production", "unscoped-signing", "weak-key"]}))]
+    #[schemars(extend("propertyNames" = {"enum": ["broad-subject", "confusable-name", "created-in-future", "disallowed-audience", "disallowed-auth-method", "disallowed-issuer", "disallowed-team", "disallowed-type", "expired", "expires-soon", "federation-preferred", "human-subject", "interactive-identity", "lifetime-exceeded", "missing-audience", "missing-justification", "missing-vendor", "permission-ceiling", "renewal-exceeds-lifetime", "reused-credential", "third-party-write", "unanchored-pattern", "unjustified-widening", "unpinned-signer", "unprotected-production", "unscoped-signing", "weak-key"]}))]
     pub severity: Mapping<Spanned<String>, Spanned<Level>>,
     /// Limits every declaration must respect.
     #[serde(default)]

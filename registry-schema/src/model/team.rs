@@ -43,9 +43,13 @@ pub struct TeamSpec {
     /// How to reach the team.
     #[serde(default)]
     pub contact: Option<Contact>,
-    /// The matching GitHub team, `org/slug`, for review requests and CODEOWNERS.
+    /// The matching GitHub team, for review requests and CODEOWNERS: `org/slug`,
+    /// `@org/slug`, or the team's page on GitHub or GitHub Enterprise Server,
+    /// `https://HOST/orgs/ORG/teams/SLUG`.
     #[serde(default)]
-    #[schemars(pattern(r"^[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*$"))]
+    #[schemars(pattern(
+        r"^(@?[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9][A-Za-z0-9_.-]*|https://[A-Za-z0-9][A-Za-z0-9.-]*(:[0-9]+)?/orgs/[A-Za-z0-9][A-Za-z0-9-]*/teams/[A-Za-z0-9][A-Za-z0-9_.-]*/?)$"
+    ))]
     pub github_team: Option<Spanned<String>>,
 }
 
