@@ -85,11 +85,6 @@ pub(crate) fn render(
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
     render_diagnostics(files, diagnostics, color, out)?;
-    let mut buffer = if color {
-        termcolor::Buffer::ansi()
-    } else {
-        termcolor::Buffer::no_color()
-    };
     let s = Summary::of(diagnostics);
     let declarations = files.registry().entries.len();
     let files_read = files.registry().files_loaded;
