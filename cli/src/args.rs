@@ -29,6 +29,8 @@ pub(crate) enum Command {
     Rules(RulesArgs),
     /// What a change grants and revokes, declaration by declaration (BASE to HEAD or the work tree).
     Diff(crate::commands::diff::DiffArgs),
+    /// The history of one declaration from Git, following renames.
+    Log(crate::commands::log::LogArgs),
     /// Write `.github/CODEOWNERS` so each declaration needs its owner team's review.
     Codeowners(crate::commands::codeowners::CodeownersArgs),
     /// Turn a repository into a registry: `tenure.yaml`, a first team, CODEOWNERS, a workflow.

@@ -297,7 +297,7 @@ fn counts(set: &ChangeSet) -> Counts {
 }
 
 /// The lines describing one change, plain text (callers escape for their format).
-fn describe(change: &DeclarationChange) -> Vec<String> {
+pub(crate) fn describe(change: &DeclarationChange) -> Vec<String> {
     let mut lines = Vec::new();
     let f = &change.facts;
     match change.status {

@@ -14,6 +14,7 @@ pub(crate) mod codeowners;
 pub(crate) mod diff;
 mod explain;
 pub(crate) mod init;
+pub(crate) mod log;
 pub(crate) mod new;
 pub(crate) mod renew;
 mod rules;
@@ -71,6 +72,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Explain(args) => explain::run(&args, &mut stdout),
         Command::Rules(args) => rules::run(&args, &mut stdout),
         Command::Diff(args) => diff::run(&args, color, &mut stdout, &mut stderr),
+        Command::Log(args) => log::run(&args, &mut stdout),
         Command::Codeowners(args) => codeowners::run(&args, &mut stdout, &mut stderr),
         Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
         Command::New(args) => new::run(&args, &mut stdout, &mut stderr),
