@@ -72,13 +72,19 @@ pub(crate) fn run(
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let start = args.registry.as_ref().map_or_else(|| cwd.clone(), |p| cwd.join(p));
+    let start = args
+        .registry
+        .as_ref()
+        .map_or_else(|| cwd.clone(), |p| cwd.join(p));
     let git = Git::discover(&start)?;
     let base_commit = git.resolve(&args.base)?;
 
     // Where the registry is in the tree, and on disk for a work-tree head.
     let (prefix, disk_root) = match &args.head {
-        Some(rev) => (crate::source::open_revision(args.registry.as_deref(), rev)?.prefix, None),
+        Some(rev) => (
+            crate::source::open_revision(args.registry.as_deref(), rev)?.prefix,
+            None,
+        ),
         None => {
             let root = super::locate_registry(args.registry.as_deref())?;
             (git.tree_path(&root)?, Some(root))
@@ -121,7 +127,12 @@ pub(crate) fn run(
                 .iter()
                 .filter(|(p, id)| in_base.get(*p) != Some(id))
                 .map(|(p, _)| p.clone())
-                .chain(in_base.keys().filter(|p| !on_disk.contains_key(*p)).cloned())
+                .chain(
+                    in_base
+                        .keys()
+                        .filter(|p| !on_disk.contains_key(*p))
+                        .cloned(),
+                )
                 .collect();
             paths.sort();
             let base_files = paths
@@ -218,15 +229,27 @@ impl HeadFiles {
     }
 }
 
-fn load_blobs(git: &Git, files: Vec<(String, gix::ObjectId)>, shown: &str) -> anyhow::Result<Registry> {
+fn load_blobs(
+    git: &Git,
+    files: Vec<(String, gix::ObjectId)>,
+    shown: &str,
+) -> anyhow::Result<Registry> {
     let ids: Vec<gix::ObjectId> = files.iter().map(|(_, id)| *id).collect();
     let blobs = git.read_blobs(&ids)?;
     let files = files.into_iter().map(|(p, _)| p).zip(blobs).collect();
-    Ok(registry::load_memory(Path::new(shown), files, &LoadOptions::default()))
+    Ok(registry::load_memory(
+        Path::new(shown),
+        files,
+        &LoadOptions::default(),
+    ))
 }
 
 /// Every `tenure.yaml` below `prefix` in a tree.
-fn configs(git: &Git, tree: gix::ObjectId, prefix: &str) -> anyhow::Result<Vec<(String, gix::ObjectId)>> {
+fn configs(
+    git: &Git,
+    tree: gix::ObjectId,
+    prefix: &str,
+) -> anyhow::Result<Vec<(String, gix::ObjectId)>> {
     Ok(git
         .list(tree, prefix)?
         .into_iter()
@@ -241,14 +264,19 @@ fn hash_work_tree(root: &Path) -> anyhow::Result<HashMap<String, gix::ObjectId>>
     let mut files = Vec::new();
     let mut stack = vec![(root.to_path_buf(), String::new())];
     while let Some((dir, rel)) = stack.pop() {
-        let read = std::fs::read_dir(&dir).with_context(|| format!("cannot list `{}`", dir.display()))?;
+        let read =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list `{}`", dir.display()))?;
         for entry in read {
             let entry = entry.with_context(|| format!("cannot list `{}`", dir.display()))?;
             let name = entry.file_name().to_string_lossy().into_owned();
             if name.starts_with('.') {
                 continue;
             }
-            let path = if rel.is_empty() { name } else { format!("{rel}/{name}") };
+            let path = if rel.is_empty() {
+                name
+            } else {
+                format!("{rel}/{name}")
+            };
             let kind = entry.file_type()?;
             if kind.is_dir() {
                 stack.push((entry.path(), path));
@@ -260,9 +288,11 @@ fn hash_work_tree(root: &Path) -> anyhow::Result<HashMap<String, gix::ObjectId>>
     files
         .into_par_iter()
         .map(|(rel, abs)| {
-            let bytes = std::fs::read(&abs).with_context(|| format!("cannot read `{}`", abs.display()))?;
-            let id = gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::object::Kind::Blob, &bytes)
-                .with_context(|| format!("cannot hash `{}`", abs.display()))?;
+            let bytes =
+                std::fs::read(&abs).with_context(|| format!("cannot read `{}`", abs.display()))?;
+            let id =
+                gix::objs::compute_hash(gix::hash::Kind::Sha1, gix::object::Kind::Blob, &bytes)
+                    .with_context(|| format!("cannot hash `{}`", abs.display()))?;
             Ok((rel, id))
         })
         .collect()
@@ -302,7 +332,11 @@ pub(crate) fn describe(change: &DeclarationChange) -> Vec<String> {
     let f = &change.facts;
     match change.status {
         Status::Added | Status::Removed => {
-            let verb = if change.status == Status::Added { "grants" } else { "revokes" };
+            let verb = if change.status == Status::Added {
+                "grants"
+            } else {
+                "revokes"
+            };
             let mut what = format!("{verb} {} owned by {}", f.kind_type, f.owner);
             if let Some(env) = &f.environment {
                 what.push_str(&format!(" in {env}"));
@@ -327,16 +361,22 @@ pub(crate) fn describe(change: &DeclarationChange) -> Vec<String> {
             if let Some(from) = &change.previous_path {
                 lines.push(format!("moved from {from}"));
             }
-            if let Some((from, to)) = &change.renewed {
-                lines.push(format!("renewed: expires {from} → {to}"));
+            if let Some(e) = &change.renewed {
+                lines.push(format!("renewed: expires {} → {}", e.from, e.to));
             }
-            if let Some((from, to)) = &change.shortened {
-                lines.push(format!("shortened: expires {from} → {to}"));
+            if let Some(e) = &change.shortened {
+                lines.push(format!("shortened: expires {} → {}", e.from, e.to));
             }
             for a in &change.access {
-                let show = |x: Option<tenure_schema::model::Access>| x.map_or("none", |x| x.as_str());
+                let show =
+                    |x: Option<tenure_schema::model::Access>| x.map_or("none", |x| x.as_str());
                 let verb = if a.widens() { "widened" } else { "narrowed" };
-                lines.push(format!("{verb}: {} {} → {}", a.scope, show(a.from), show(a.to)));
+                lines.push(format!(
+                    "{verb}: {} {} → {}",
+                    a.scope,
+                    show(a.from),
+                    show(a.to)
+                ));
             }
             for field in &change.fields {
                 let label = match field.topic {
@@ -393,17 +433,33 @@ fn summary_line(set: &ChangeSet) -> String {
     let s = Summary::of(&set.diagnostics);
     format!(
         "{} added, {} removed, {} renamed, {} modified ({} renewed, {} widened, {} narrowed); {} errors, {} warnings",
-        c.added, c.removed, c.renamed, c.modified, c.renewed, c.widened, c.narrowed, s.errors, s.warnings
+        c.added,
+        c.removed,
+        c.renamed,
+        c.modified,
+        c.renewed,
+        c.widened,
+        c.narrowed,
+        s.errors,
+        s.warnings
     )
 }
 
 fn human(base: &Side, head: &Side, set: &ChangeSet, out: &mut dyn Write) -> anyhow::Result<()> {
-    writeln!(out, "registry changes {}", render::clean(&heading(base, head)))?;
+    writeln!(
+        out,
+        "registry changes {}",
+        render::clean(&heading(base, head))
+    )?;
     if set.changes.is_empty() {
         writeln!(out, "no declaration changed")?;
     }
     for change in &set.changes {
-        let path = change.path.as_deref().or(change.previous_path.as_deref()).unwrap_or("");
+        let path = change
+            .path
+            .as_deref()
+            .or(change.previous_path.as_deref())
+            .unwrap_or("");
         writeln!(
             out,
             "\n{:<8} {} {} ({})",
@@ -428,11 +484,7 @@ fn human(base: &Side, head: &Side, set: &ChangeSet, out: &mut dyn Write) -> anyh
 /// end the span, mention people or inject HTML into the comment.
 fn code(text: &str) -> String {
     let text = render::clean(text).replace(['\r', '\n'], " ");
-    let longest = text
-        .split(|c| c != '`')
-        .map(str::len)
-        .max()
-        .unwrap_or(0);
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
     let fence = "`".repeat(longest + 1);
     let pad = if text.starts_with('`') || text.ends_with('`') || text.is_empty() {
         " "
@@ -452,12 +504,7 @@ fn markdown(
     // A hidden marker lets a workflow find and update its own comment.
     writeln!(out, "<!-- tenure-diff -->")?;
     writeln!(out, "### tenure: what this change grants and revokes\n")?;
-    writeln!(
-        out,
-        "{} → {}\n",
-        code(&base.label),
-        code(&head.label)
-    )?;
+    writeln!(out, "{} → {}\n", code(&base.label), code(&head.label))?;
     writeln!(out, "**{}**\n", summary_line(set))?;
     if set.changes.is_empty() {
         writeln!(out, "No declaration changed.")?;
@@ -471,9 +518,17 @@ fn markdown(
                 Status::Renamed => "↪️ renamed",
                 Status::Modified => "✏️ modified",
             };
-            let flagged = if change.findings.is_empty() { "" } else { " ❌" };
+            let flagged = if change.findings.is_empty() {
+                ""
+            } else {
+                " ❌"
+            };
             let lines: Vec<String> = describe(change).iter().map(|l| code(l)).collect();
-            let path = change.path.as_deref().or(change.previous_path.as_deref()).unwrap_or("");
+            let path = change
+                .path
+                .as_deref()
+                .or(change.previous_path.as_deref())
+                .unwrap_or("");
             writeln!(
                 out,
                 "| {icon}{flagged} | {} {}<br>{} | {} | {} |",
@@ -497,7 +552,12 @@ fn markdown(
                 Severity::Warning => "⚠️ warning",
                 Severity::Note => "ℹ️ note",
             };
-            writeln!(out, "- {mark} `{}`{at}: {}", d.code.as_str(), code(&d.message))?;
+            writeln!(
+                out,
+                "- {mark} `{}`{at}: {}",
+                d.code.as_str(),
+                code(&d.message)
+            )?;
             for note in &d.notes {
                 writeln!(out, "  - {}", code(note))?;
             }

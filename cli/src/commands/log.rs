@@ -129,7 +129,12 @@ pub(crate) fn run(args: &LogArgs, stdout: &mut dyn Write) -> anyhow::Result<Exit
         }
         match (here, before.first().copied().flatten()) {
             (Some(new), Some(old)) => {
-                events.extend(event(git, &commit, (Some(&current), Some(old)), (Some(&current), Some(new)))?);
+                events.extend(event(
+                    git,
+                    &commit,
+                    (Some(&current), Some(old)),
+                    (Some(&current), Some(new)),
+                )?);
                 Ok(true)
             }
             (Some(new), None) => {
@@ -140,20 +145,35 @@ pub(crate) fn run(args: &LogArgs, stdout: &mut dyn Write) -> anyhow::Result<Exit
                 };
                 match moved_from {
                     Some((old_path, old)) => {
-                        events.extend(event(git, &commit, (Some(&old_path), Some(old)), (Some(&current), Some(new)))?);
+                        events.extend(event(
+                            git,
+                            &commit,
+                            (Some(&old_path), Some(old)),
+                            (Some(&current), Some(new)),
+                        )?);
                         path = Some(old_path);
                         lookups.clear();
                         Ok(true)
                     }
                     None => {
-                        events.extend(event(git, &commit, (None, None), (Some(&current), Some(new)))?);
+                        events.extend(event(
+                            git,
+                            &commit,
+                            (None, None),
+                            (Some(&current), Some(new)),
+                        )?);
                         // Created: nothing older to follow.
                         Ok(false)
                     }
                 }
             }
             (None, Some(old)) => {
-                events.extend(event(git, &commit, (Some(&current), Some(old)), (None, None))?);
+                events.extend(event(
+                    git,
+                    &commit,
+                    (Some(&current), Some(old)),
+                    (None, None),
+                )?);
                 Ok(true)
             }
             (None, None) => Ok(true),
@@ -227,7 +247,10 @@ fn declares(git: &Git, blob: ObjectId, path: &str, name: &str) -> anyhow::Result
         vec![(path.to_owned(), bytes)],
         &LoadOptions::default(),
     );
-    Ok(registry.entries.iter().any(|e| e.declaration.name() == name))
+    Ok(registry
+        .entries
+        .iter()
+        .any(|e| e.declaration.name() == name))
 }
 
 /// A file removed by `commit` that held the declaration: same blob, or a
@@ -264,13 +287,18 @@ fn event(
     before: (Option<&String>, Option<ObjectId>),
     after: (Option<&String>, Option<ObjectId>),
 ) -> anyhow::Result<Option<Event>> {
-    let side = |(path, blob): (Option<&String>, Option<ObjectId>)| -> anyhow::Result<registry::Registry> {
-        let files = match (path, blob) {
-            (Some(path), Some(blob)) => vec![(path.clone(), git.read_blob(blob)?)],
-            _ => Vec::new(),
+    let side =
+        |(path, blob): (Option<&String>, Option<ObjectId>)| -> anyhow::Result<registry::Registry> {
+            let files = match (path, blob) {
+                (Some(path), Some(blob)) => vec![(path.clone(), git.read_blob(blob)?)],
+                _ => Vec::new(),
+            };
+            Ok(registry::load_memory(
+                Path::new(""),
+                files,
+                &LoadOptions::default(),
+            ))
         };
-        Ok(registry::load_memory(Path::new(""), files, &LoadOptions::default()))
-    };
     let base = side(before)?;
     let head = side(after)?;
     let mut paths: Vec<String> = before.0.into_iter().chain(after.0).cloned().collect();
@@ -316,7 +344,11 @@ fn human(name: &str, events: &[Event], out: &mut dyn Write) -> anyhow::Result<()
             render::clean(&e.email)
         )?;
         writeln!(out, "    {}", render::clean(&e.summary))?;
-        let path = c.path.as_deref().or(c.previous_path.as_deref()).unwrap_or("");
+        let path = c
+            .path
+            .as_deref()
+            .or(c.previous_path.as_deref())
+            .unwrap_or("");
         writeln!(out, "    {} {}", c.status.as_str(), render::clean(path))?;
         let lines = super::diff::describe(c);
         for line in lines {

@@ -132,6 +132,15 @@ impl AccessChange {
     }
 }
 
+/// `expires` before and after a change, as written.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Expiry {
+    /// Before.
+    pub from: String,
+    /// After.
+    pub to: String,
+}
+
 /// The facts of one version of a declaration, for summaries.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -175,10 +184,10 @@ pub struct DeclarationChange {
     pub facts: Facts,
     /// `expires` before and after, when it moved later.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub renewed: Option<(String, String)>,
+    pub renewed: Option<Expiry>,
     /// `expires` before and after, when it moved earlier.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub shortened: Option<(String, String)>,
+    pub shortened: Option<Expiry>,
     /// Permissions that differ.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub access: Vec<AccessChange>,
@@ -387,7 +396,10 @@ pub fn compare(input: ChangeInput<'_>) -> ChangeSet {
         renewal_exceeds_lifetime::check(&cx, change, &mut diagnostics);
         unjustified_widening::check(&cx, change, &mut diagnostics);
         removed_team_owns::check(&cx, change, &mut diagnostics);
-        change.findings = diagnostics[before..].iter().map(|d| d.code.as_str()).collect();
+        change.findings = diagnostics[before..]
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect();
     }
     diagnostics.retain_mut(|d| {
         let settings = match &d.primary {
@@ -516,7 +528,10 @@ fn pair(b: &Version<'_>, h: &Version<'_>, status: Status) -> DeclarationChange {
     if let (What::Declaration(old), What::Declaration(new)) = (&b.what, &h.what) {
         if let (Some(a), Some(z)) = (old.term(), new.term()) {
             let (from, to) = (a.expires.value, z.expires.value);
-            let pair = (from.to_string(), to.to_string());
+            let pair = Expiry {
+                from: from.to_string(),
+                to: to.to_string(),
+            };
             if to.end() > from.end() {
                 change.renewed = Some(pair);
             } else if to.end() < from.end() {
@@ -562,7 +577,11 @@ fn topic(path: &str) -> Topic {
         Topic::Term
     } else if starts("spec.permissions") || starts("spec.key.readOnly") || starts("spec.allows") {
         Topic::Permissions
-    } else if starts("spec.federation") || starts("spec.keyless") || starts("spec.github") || starts("spec.aws") {
+    } else if starts("spec.federation")
+        || starts("spec.keyless")
+        || starts("spec.github")
+        || starts("spec.aws")
+    {
         Topic::Subject
     } else if starts("spec.justification") {
         Topic::Justification

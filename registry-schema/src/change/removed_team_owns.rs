@@ -62,7 +62,11 @@ pub(crate) fn check(cx: &Context<'_>, change: &DeclarationChange, out: &mut Vec<
         "owned by the removed team",
     );
     for e in owned.iter().skip(1).take(4) {
-        d = d.with_secondary(e.file, e.declaration.metadata().owner.span, "also owned by it");
+        d = d.with_secondary(
+            e.file,
+            e.declaration.metadata().owner.span,
+            "also owned by it",
+        );
     }
     out.push(d.with_note(
         "help: give these declarations another owner, or remove them, in the same change",

@@ -66,7 +66,12 @@ pub(crate) fn check(cx: &Context<'_>, change: &DeclarationChange, out: &mut Vec<
     let span = identity
         .spec
         .grants()
-        .find(|(scope, ..)| change.access.iter().any(|a| a.widens() && a.scope == *scope))
+        .find(|(scope, ..)| {
+            change
+                .access
+                .iter()
+                .any(|a| a.widens() && a.scope == *scope)
+        })
         .map_or(identity.spec.environment.span, |(.., span)| span);
     let mut d = Diagnostic::new(
         Code::UnjustifiedWidening,
