@@ -96,6 +96,31 @@ struct Setup {
 
 const SETUPS: &[Setup] = &[
     Setup {
+        example: "git-history",
+        why: "a Git history: built by scripts/fixture-repo.sh, a repository cannot be committed inside another",
+        apply: |dir| {
+            let build = dir.join(".build");
+            let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/fixture-repo.sh");
+            let out = std::process::Command::new("bash")
+                .arg(&script)
+                .arg(&build)
+                .output()
+                .map_err(|e| format!("cannot run fixture-repo.sh: {e}"))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "fixture-repo.sh failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            for entry in std::fs::read_dir(&build).map_err(|e| e.to_string())? {
+                let entry = entry.map_err(|e| e.to_string())?;
+                std::fs::rename(entry.path(), dir.join(entry.file_name()))
+                    .map_err(|e| e.to_string())?;
+            }
+            std::fs::remove_dir(&build).map_err(|e| e.to_string())
+        },
+    },
+    Setup {
         example: "file-too-large",
         why: "a 361 KB declaration: generated rather than committed",
         apply: |dir| {
