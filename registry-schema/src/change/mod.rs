@@ -618,3 +618,123 @@ fn leaf_diff(
         _ => out.push((path.to_owned(), a.cloned(), b.cloned())),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::registry::{LoadOptions, load_memory};
+    use crate::rules::testing::identity;
+
+    fn registry(files: &[(&str, &str)]) -> Registry {
+        let files = files
+            .iter()
+            .map(|(p, t)| ((*p).to_owned(), t.as_bytes().to_vec()))
+            .collect();
+        load_memory(Path::new("r"), files, &LoadOptions::default())
+    }
+
+    fn run(base: &[(&str, &str)], head: &[(&str, &str)]) -> ChangeSet {
+        let (b, h) = (registry(base), registry(head));
+        let mut paths: Vec<String> = base
+            .iter()
+            .chain(head)
+            .map(|(p, _)| (*p).to_owned())
+            .collect();
+        paths.sort();
+        paths.dedup();
+        compare(ChangeInput {
+            base: &b,
+            head: &h,
+            paths: &paths,
+            day: "2026-11-24T00:00:00Z".parse().expect("day"),
+            head_complete: false,
+        })
+    }
+
+    #[test]
+    fn formatting_alone_is_no_change() {
+        let a = identity("k", "2026-11-01", "2027-01-01", "");
+        let b = format!(
+            "# a comment\n{}",
+            a.replace("expires: 2027-01-01", "expires: \"2027-01-01\"")
+        );
+        assert!(run(&[("k.yaml", &a)], &[("k.yaml", &b)]).changes.is_empty());
+    }
+
+    #[test]
+    fn a_move_with_a_new_name_and_the_same_content_is_a_rename() {
+        let a = identity("old-name", "2026-11-01", "2027-01-01", "");
+        let b = a.replace("name: old-name", "name: new-name");
+        let set = run(&[("a/old-name.yaml", &a)], &[("b/new-name.yaml", &b)]);
+        assert_eq!(set.changes.len(), 1, "{:?}", set.changes);
+        let c = &set.changes[0];
+        assert_eq!(c.status, Status::Renamed);
+        assert_eq!(c.previous_path.as_deref(), Some("a/old-name.yaml"));
+        assert_eq!(c.fields_about(Topic::Name).count(), 1);
+    }
+
+    #[test]
+    fn unrelated_files_are_an_addition_and_a_removal() {
+        let a = identity("one", "2026-11-01", "2027-01-01", "");
+        let b = identity(
+            "two",
+            "2026-10-01",
+            "2027-02-01",
+            "  justification: Other.\n",
+        );
+        let set = run(&[("one.yaml", &a)], &[("two.yaml", &b)]);
+        let statuses: Vec<Status> = set.changes.iter().map(|c| c.status).collect();
+        assert_eq!(statuses, [Status::Removed, Status::Added]);
+    }
+
+    #[test]
+    fn access_and_expiry_changes_are_classified() {
+        let a = identity(
+            "k",
+            "2026-11-01",
+            "2027-01-01",
+            "  permissions: {contents: write, issues: read}\n  justification: Why.\n",
+        );
+        let b = identity(
+            "k",
+            "2026-11-01",
+            "2026-12-01",
+            "  permissions: {contents: read, packages: write}\n  justification: Why.\n",
+        );
+        let set = run(&[("k.yaml", &a)], &[("k.yaml", &b)]);
+        let c = &set.changes[0];
+        assert_eq!(c.status, Status::Modified);
+        assert!(c.renewed.is_none());
+        assert_eq!(
+            c.shortened,
+            Some(Expiry {
+                from: "2027-01-01".into(),
+                to: "2026-12-01".into()
+            })
+        );
+        let access: Vec<(&str, bool)> = c
+            .access
+            .iter()
+            .map(|a| (a.scope.as_str(), a.widens()))
+            .collect();
+        assert_eq!(
+            access,
+            [("contents", false), ("issues", false), ("packages", true)]
+        );
+        assert!(c.widens() && c.narrows());
+    }
+
+    #[test]
+    fn a_kind_change_at_one_path_is_a_removal_and_an_addition() {
+        let a = identity("x", "2026-11-01", "2027-01-01", "");
+        let team = "apiVersion: tenure/v1\nkind: Team\nmetadata:\n  name: x\n  owner: x\n  description: A team.\nspec:\n  members: [alice]\n";
+        let set = run(&[("x.yaml", &a)], &[("x.yaml", team)]);
+        let kinds: Vec<(&str, Status)> = set.changes.iter().map(|c| (c.kind, c.status)).collect();
+        assert_eq!(
+            kinds,
+            [("Identity", Status::Removed), ("Team", Status::Added)]
+        );
+    }
+}
