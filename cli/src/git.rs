@@ -239,7 +239,11 @@ impl Git {
 
     /// Every file below `prefix` in `tree`, with paths relative to `prefix`,
     /// skipping dot-folders (as loading from disk does).
-    pub(crate) fn list(&self, tree: ObjectId, prefix: &str) -> anyhow::Result<Vec<(String, ObjectId)>> {
+    pub(crate) fn list(
+        &self,
+        tree: ObjectId,
+        prefix: &str,
+    ) -> anyhow::Result<Vec<(String, ObjectId)>> {
         let mut out = Vec::new();
         let Some(root) = self.subtree(tree, prefix)? else {
             return Ok(out);
@@ -278,7 +282,11 @@ impl Git {
                         .find_header(*id)
                         .with_context(|| format!("cannot read blob {id}"))?;
                     if header.size() > MAX_BLOB_BYTES {
-                        return Ok(vec![b' '; usize::try_from(MAX_BLOB_BYTES + 1).unwrap_or(usize::MAX)]);
+                        return Ok(vec![
+                            b' ';
+                            usize::try_from(MAX_BLOB_BYTES + 1)
+                                .unwrap_or(usize::MAX)
+                        ]);
                     }
                     let blob = repo
                         .find_blob(*id)
@@ -291,7 +299,10 @@ impl Git {
 
     /// Read one blob.
     pub(crate) fn read_blob(&self, id: ObjectId) -> anyhow::Result<Vec<u8>> {
-        Ok(self.read_blobs(std::slice::from_ref(&id))?.pop().unwrap_or_default())
+        Ok(self
+            .read_blobs(std::slice::from_ref(&id))?
+            .pop()
+            .unwrap_or_default())
     }
 
     /// The files below `prefix` that differ between two trees (either may be
@@ -354,8 +365,10 @@ impl Git {
             } else {
                 format!("{dir}/{name}")
             };
-            let tree_of = |e: Option<(Kind, ObjectId)>| e.filter(|(k, _)| *k == Kind::Tree).map(|(_, id)| id);
-            let file_of = |e: Option<(Kind, ObjectId)>| e.filter(|(k, _)| *k == Kind::File).map(|(_, id)| id);
+            let tree_of =
+                |e: Option<(Kind, ObjectId)>| e.filter(|(k, _)| *k == Kind::Tree).map(|(_, id)| id);
+            let file_of =
+                |e: Option<(Kind, ObjectId)>| e.filter(|(k, _)| *k == Kind::File).map(|(_, id)| id);
             let (ta, tb) = (tree_of(a), tree_of(b));
             if ta.is_some() || tb.is_some() {
                 self.diff_trees(path.clone(), ta, tb, out)?;
@@ -407,10 +420,13 @@ impl Git {
         let abs = path
             .canonicalize()
             .with_context(|| format!("cannot find `{}`", path.display()))?;
-        let rel: PathBuf = abs
-            .strip_prefix(&top)
-            .map(Path::to_path_buf)
-            .map_err(|_| anyhow!("`{}` is outside the repository at `{}`", path.display(), top.display()))?;
+        let rel: PathBuf = abs.strip_prefix(&top).map(Path::to_path_buf).map_err(|_| {
+            anyhow!(
+                "`{}` is outside the repository at `{}`",
+                path.display(),
+                top.display()
+            )
+        })?;
         Ok(rel
             .components()
             .map(|c| c.as_os_str().to_string_lossy())

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 mod args;
-mod git;
 mod commands;
+mod git;
 mod render;
 mod source;
 

@@ -123,7 +123,7 @@ pub(crate) fn run(args: &LogArgs, stdout: &mut dyn Write) -> anyhow::Result<Exit
             .iter()
             .map(|p| blob_at(p.tree))
             .collect::<anyhow::Result<_>>()?;
-        if before.iter().any(|b| *b == here) {
+        if before.contains(&here) {
             // Same as in a parent: this commit did not touch it.
             return Ok(true);
         }

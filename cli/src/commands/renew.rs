@@ -144,10 +144,11 @@ pub(crate) fn run(
     if args.term.is_none() && limit.is_none() && end < current.expires.value.end() {
         writeln!(
             stderr,
-            "error: `{}` expires {}, later than the default term of {} days would; no maximum lifetime applies, so choose the term with `--for`",
+            "error: `{}` already expires {}, after the end of a default term of {} days ({}); no maximum lifetime applies here, so choose the term with `--for`",
             render::clean(&args.name),
             current.expires.value,
-            days.0
+            days.0,
+            term::last_day(end)?
         )?;
         return Ok(ExitStatus::Failure);
     }
@@ -170,7 +171,8 @@ pub(crate) fn run(
             && e.declaration.name() == entry.declaration.name()
             && e.declaration.term().is_some_and(|t| {
                 t.expires.value.end() == end
-                    && t.renewed.is_some_and(|r| term::today(r.value.start()) == today)
+                    && t.renewed
+                        .is_some_and(|r| term::today(r.value.start()) == today)
             })
     });
     let before = staged::findings(&registry, &rel, now);

@@ -142,6 +142,9 @@ mod tests {
         let diff = unified("x.yaml", old, new);
         assert_eq!(diff.matches("@@ -").count(), 2, "{diff}");
         assert!(!diff.contains('\r'));
-        assert!(diff.contains("@@ -1,4 +1,4 @@\n-r: 1\n+r: 2\n 1\n"), "{diff}");
+        assert!(
+            diff.contains("@@ -1,4 +1,4 @@\n-r: 1\n+r: 2\n 1\n"),
+            "{diff}"
+        );
     }
 }

@@ -36,13 +36,14 @@ pub(crate) fn renew_text(
     let root = yaml::load(&text[bom..], &LoadLimits::default())
         .map_err(|_| anyhow::anyhow!("the file does not parse as YAML"))?;
     let spec = root.get("spec").context("the file has no `spec`")?;
-    let expires = spec.get("expires").context("the file has no `spec.expires`")?;
-    let expires_raw = shift(expires.span.range(), bom);
-    let expires_inner = unquoted(text, expires_raw.clone());
+    let expires = spec
+        .get("expires")
+        .context("the file has no `spec.expires`")?;
+    let (expires_raw, expires_inner) = scalar(text, shift(expires.span.range(), bom));
     let old = &text[expires_inner.clone()];
     let instant = Instant::parse(old).map_err(|e| anyhow::anyhow!("`spec.expires`: {e}"))?;
     let new_expires = if instant.date_only {
-        last_day(end)?.to_string()
+        super::term::last_day(end)?.to_string()
     } else {
         timestamp_like(old, end)?
     };
@@ -51,7 +52,7 @@ pub(crate) fn renew_text(
     let mut edits: Vec<(Range<usize>, String)> = vec![(expires_inner.clone(), new_expires.clone())];
     match spec.get("renewed") {
         Some(renewed) => {
-            let inner = unquoted(text, shift(renewed.span.range(), bom));
+            let (_, inner) = scalar(text, shift(renewed.span.range(), bom));
             edits.push((inner, today));
         }
         None if is_flow(text, spec, bom) => {
@@ -83,15 +84,49 @@ fn shift(range: Range<usize>, by: usize) -> Range<usize> {
     range.start + by..range.end + by
 }
 
-/// The value inside its quotes, if it is quoted.
-fn unquoted(text: &str, raw: Range<usize>) -> Range<usize> {
-    let s = &text[raw.clone()];
-    let quoted = s.len() >= 2
-        && ((s.starts_with('"') && s.ends_with('"')) || (s.starts_with('\'') && s.ends_with('\'')));
-    if quoted {
-        raw.start + 1..raw.end - 1
-    } else {
-        raw
+/// A scalar's bytes from the start of its span: the whole value with its
+/// quotes, and what lies inside them. The parser's span of a quoted scalar
+/// can run on over a comment after it, so the closing quote is found here.
+fn scalar(text: &str, span: Range<usize>) -> (Range<usize>, Range<usize>) {
+    let start = span.start;
+    let rest = text.get(start..).unwrap_or("");
+    let close = match rest.chars().next() {
+        // `''` is an escaped quote inside single quotes.
+        Some('\'') => {
+            let bytes = rest.as_bytes();
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    Some(b'\'') if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    Some(b'\'') | None => break Some(i),
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        Some('"') => {
+            let bytes = rest.as_bytes();
+            let mut i = 1;
+            loop {
+                match bytes.get(i) {
+                    Some(b'\\') => i += 2,
+                    Some(b'"') | None => break Some(i),
+                    Some(_) => i += 1,
+                }
+            }
+        }
+        _ => None,
+    };
+    match close {
+        Some(close) => {
+            let close = (start + close).min(text.len().saturating_sub(1));
+            (start..close + 1, start + 1..close)
+        }
+        None => {
+            let raw = text.get(span.clone()).unwrap_or("");
+            let raw = raw.split(" #").next().unwrap_or(raw).trim_end();
+            let whole = start..start + raw.len();
+            (whole.clone(), whole)
+        }
     }
 }
 
@@ -131,14 +166,6 @@ fn insert_line_after(
             (at..at, format!("{eol}{indent}renewed: {today}"))
         }
     })
-}
-
-/// The last day covered by a term that ends at `end` (a midnight, UTC).
-fn last_day(end: jiff::Timestamp) -> anyhow::Result<jiff::civil::Date> {
-    let last = end
-        .checked_sub(jiff::SignedDuration::from_secs(1))
-        .context("the new expiry is out of range")?;
-    Ok(jiff::tz::Offset::UTC.to_datetime(last).date())
 }
 
 /// `end` written like `old`: the same separator between date and time and
@@ -260,6 +287,20 @@ mod tests {
     }
 
     #[test]
+    fn quoted_values_followed_by_comments() {
+        let text = format!("{HEAD}spec: {{created: 2026-01-01, expires: 'it''s'}}\n");
+        assert!(renew_text(&text, end(), today()).is_err(), "not an instant");
+        let text =
+            format!("{HEAD}spec: {{created: 2026-01-01,\n  expires: \"2026-12-01\" # why\n  }}\n");
+        assert_eq!(
+            renew(&text).text,
+            format!(
+                "{HEAD}spec: {{created: 2026-01-01,\n  expires: \"2027-02-21\", renewed: 2026-11-24 # why\n  }}\n"
+            )
+        );
+    }
+
+    #[test]
     fn timestamps_keep_their_offset_and_separator() {
         let text = format!(
             "{HEAD}spec:\n    created: 2026-01-01\n    expires: 2026-12-01 17:30:00.5+02:00\n"
@@ -271,7 +312,8 @@ mod tests {
                 "{HEAD}spec:\n    created: 2026-01-01\n    expires: 2027-02-22 02:00:00+02:00\n    renewed: 2026-11-24\n"
             )
         );
-        let utc = format!("{HEAD}spec:\n  created: 2026-01-01\n  expires: '2026-12-01T10:00:00Z'\n");
+        let utc =
+            format!("{HEAD}spec:\n  created: 2026-01-01\n  expires: '2026-12-01T10:00:00Z'\n");
         assert!(
             renew(&utc)
                 .text
@@ -308,16 +350,5 @@ mod tests {
     fn without_expires_nothing_is_guessed() {
         let text = format!("{HEAD}spec:\n  created: 2026-01-01\n");
         assert!(renew_text(&text, end(), today()).is_err());
-    }
-}
-#[cfg(test)]
-mod probe {
-    #[test]
-    fn probe() {
-        for src in ["a: '2026'\nb: 1\n", "a: '2026' # c\nb: 1\n", "a: '2026' # c\r\nb: 1\r\n", "a: \"2026\" # c\r\nb: 1\r\n", "x: 1\r\na: '2026' # c\r\nb: 1\r\n", "x: {a: 1, b: 2}\n"] {
-            let root = tenure_schema::yaml::load(src, &Default::default()).expect("x");
-            if let tenure_schema::yaml::Value::Map(m) = &root.value { for (k, v) in m { eprintln!("{src:?} key {:?} value {:?}", &src[k.span.range()], &src[v.span.range()]); } }
-            eprintln!("root {:?}", &src[root.span.range()]);
-        }
     }
 }

@@ -156,13 +156,15 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("a.yaml");
         write_atomic(&path, b"one\n", false).expect("new file");
-        assert!(write_atomic(&path, b"two\n", false).is_err(), "no overwrite");
+        assert!(
+            write_atomic(&path, b"two\n", false).is_err(),
+            "no overwrite"
+        );
         assert_eq!(std::fs::read(&path).expect("read"), b"one\n");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640))
-                .expect("chmod");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
         }
         write_atomic(&path, b"three\n", true).expect("replace");
         assert_eq!(std::fs::read(&path).expect("read"), b"three\n");

@@ -47,6 +47,15 @@ pub(crate) fn end_of_term(today: jiff::civil::Date, days: Days) -> anyhow::Resul
         .with_context(|| format!("a term of {days} from {today} ends past the year 9999"))
 }
 
+/// The last day covered by a term that ends at `end` (a midnight, UTC): the
+/// `expires` date of that term.
+pub(crate) fn last_day(end: jiff::Timestamp) -> anyhow::Result<jiff::civil::Date> {
+    let last = end
+        .checked_sub(jiff::SignedDuration::from_secs(1))
+        .context("the expiry is out of range")?;
+    Ok(jiff::tz::Offset::UTC.to_datetime(last).date())
+}
+
 /// How long a term from the start of `today` to the end of `expires` lasts,
 /// in days, rounded up.
 pub(crate) fn term_days(today: jiff::civil::Date, expires: &Instant) -> i64 {
