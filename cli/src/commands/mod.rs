@@ -75,7 +75,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Log(args) => log::run(&args, &mut stdout),
         Command::Codeowners(args) => codeowners::run(&args, &mut stdout, &mut stderr),
         Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
-        Command::New(args) => new::run(&args, &mut stdout, &mut stderr),
-        Command::Renew(args) => renew::run(&args, &mut stdout, &mut stderr),
+        Command::New(args) => new::run(&args, color, &mut stdout, &mut stderr),
+        Command::Renew(args) => renew::run(&args, color, &mut stdout, &mut stderr),
     }
 }

@@ -13,7 +13,6 @@ use tenure_schema::settings::Scopes;
 
 use super::renew::{staged, term};
 use crate::ExitStatus;
-use crate::args::ColorChoice;
 use crate::render::{self, Files};
 
 pub(crate) mod prompt;
@@ -249,11 +248,10 @@ pub(crate) struct NewFlags {
 
 pub(crate) fn run(
     args: &NewArgs,
+    color: bool,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    // `run` is not given the global `--color`; `auto` still honours `NO_COLOR`.
-    let color = super::use_color(ColorChoice::Auto);
     flags_apply(args)?;
     let root = super::locate_registry(args.flags.registry.as_deref())?;
     if !root.is_dir() {

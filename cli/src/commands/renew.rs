@@ -12,7 +12,6 @@ use tenure_schema::registry::{self, Entry, LoadOptions, Registry};
 use tenure_schema::settings::Scopes;
 
 use crate::ExitStatus;
-use crate::args::ColorChoice;
 use crate::render::{self, Files};
 
 pub(crate) mod diff;
@@ -48,11 +47,10 @@ pub(crate) struct RenewArgs {
 
 pub(crate) fn run(
     args: &RenewArgs,
+    color: bool,
     stdout: &mut dyn Write,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
-    // `run` is not given the global `--color`; `auto` still honours `NO_COLOR`.
-    let color = super::use_color(ColorChoice::Auto);
     let root = super::locate_registry(args.registry.as_deref())?;
     if !root.is_dir() {
         anyhow::bail!("`{}` is not a folder", root.display());
