@@ -172,6 +172,26 @@ impl Node {
     }
 }
 
+/// The length of a quoted scalar, quotes included, from its opening quote:
+/// `\"` escapes in double quotes and `''` in single quotes do not end it.
+fn quoted_len(raw: &str) -> Option<usize> {
+    let bytes = raw.as_bytes();
+    let quote = *bytes.first()?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let mut i = 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
 /// Why a file could not be loaded as YAML.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
@@ -384,6 +404,19 @@ pub fn load(src: &str, limits: &LoadLimits) -> Result<Node, Vec<YamlError>> {
                             span.start as usize,
                             span.start as usize + raw.trim_end().len(),
                         )
+                    }
+                    // A quoted scalar's span can run past its closing quote
+                    // (over spaces and a comment); labels stop at the quote.
+                    Some(raw)
+                        if matches!(
+                            style,
+                            ScalarStyle::DoubleQuoted | ScalarStyle::SingleQuoted
+                        ) =>
+                    {
+                        match quoted_len(raw) {
+                            Some(len) => Span::new(span.start as usize, span.start as usize + len),
+                            None => span,
+                        }
                     }
                     _ => span,
                 };
@@ -934,5 +967,24 @@ mod tests {
         assert!(matches!(err("a: [\n")[0].kind, YamlErrorKind::Syntax(_)));
         let deep = "[".repeat(40) + &"]".repeat(40);
         assert!(matches!(err(&deep)[0].kind, YamlErrorKind::TooDeep(_)));
+    }
+}
+
+#[cfg(test)]
+mod quoted_span_tests {
+    use super::*;
+
+    #[test]
+    fn quoted_spans_stop_at_the_closing_quote() {
+        let src = "a: \"x\\\"y\"   # note\nb: 'it''s'  # more\nc: \"plain\"\n";
+        let node = load(src, &LoadLimits::default()).expect("yaml");
+        let text = |key: &str| {
+            let span = node.get(key).expect("key").span;
+            &src[span.start as usize..span.end as usize]
+        };
+        assert_eq!(text("a"), "\"x\\\"y\"");
+        assert_eq!(text("b"), "'it''s'");
+        assert_eq!(text("c"), "\"plain\"");
+        assert_eq!(quoted_len("\"unterminated"), None);
     }
 }
