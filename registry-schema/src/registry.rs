@@ -31,6 +31,8 @@ pub struct SourceFile {
     pub path: String,
     /// The text, or empty when the file could not be read as text.
     pub text: String,
+    /// The document as JSON, when it loaded and [`LoadOptions::keep_json`] asked for it.
+    pub json: Option<serde_json::Value>,
 }
 
 /// A loaded declaration and the file it came from.
@@ -130,6 +132,9 @@ pub struct Registry {
 pub struct LoadOptions {
     /// Per-file limits.
     pub limits: LoadLimits,
+    /// Keep each loaded document as JSON ([`SourceFile::json`]), for
+    /// comparing versions field by field without parsing the text again.
+    pub keep_json: bool,
 }
 
 /// Errors that stop loading altogether (problems in files are diagnostics).
@@ -434,6 +439,7 @@ fn report(rel: String, diagnostic: Diagnostic) -> FileResult {
         source: SourceFile {
             path: rel,
             text: String::new(),
+            json: None,
         },
         outcome: Outcome::Skipped,
         diagnostics: vec![with_file(diagnostic, 0)],
@@ -487,6 +493,7 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
         source: SourceFile {
             path: rel.clone(),
             text,
+            json: None,
         },
         outcome: Outcome::Broken,
         diagnostics,
@@ -633,7 +640,11 @@ fn load_file(rel: String, from: Bytes, options: &LoadOptions) -> FileResult {
     };
     match outcome {
         Ok(outcome) => FileResult {
-            source: SourceFile { path: rel, text },
+            source: SourceFile {
+                path: rel,
+                text,
+                json: options.keep_json.then(|| root.to_json()),
+            },
             outcome,
             diagnostics,
         },

@@ -108,7 +108,7 @@ pub(crate) fn run(
                 .collect();
             let known: HashSet<String> = wanted.iter().map(|(p, _)| p.clone()).collect();
             wanted.extend(
-                configs(&git, head.tree, &prefix)?
+                configs(&git, head.tree, &prefix, &paths)?
                     .into_iter()
                     .filter(|(p, _)| !known.contains(p)),
             );
@@ -187,11 +187,16 @@ pub(crate) fn run(
         DiffFormat::Markdown => markdown(&base, &head, &set, &files, stdout)?,
         DiffFormat::Json => json(&base, &head, &set, &files, stdout)?,
     }
-    Ok(if Summary::of(&set.diagnostics).errors > 0 {
+    let status = if Summary::of(&set.diagnostics).errors > 0 {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    })
+    };
+    // The process ends right after this: freeing the registries piece by
+    // piece would only delay the exit.
+    std::mem::forget(files);
+    std::mem::forget((set, base, head));
+    Ok(status)
 }
 
 fn compare(base: &Side, head: &Side, paths: &[String], day: jiff::Timestamp) -> ChangeSet {
@@ -237,24 +242,50 @@ fn load_blobs(
     let ids: Vec<gix::ObjectId> = files.iter().map(|(_, id)| *id).collect();
     let blobs = git.read_blobs(&ids)?;
     let files = files.into_iter().map(|(p, _)| p).zip(blobs).collect();
-    Ok(registry::load_memory(
-        Path::new(shown),
-        files,
-        &LoadOptions::default(),
-    ))
+    // The comparison reads every field: keep the parsed documents.
+    let options = LoadOptions {
+        keep_json: true,
+        ..LoadOptions::default()
+    };
+    Ok(registry::load_memory(Path::new(shown), files, &options))
 }
 
-/// Every `tenure.yaml` below `prefix` in a tree.
+/// The `tenure.yaml` files whose settings apply to `paths`: the one in each
+/// folder above a changed file, up to the registry root. Looked up folder by
+/// folder rather than by listing the tree, so the cost follows the change.
 fn configs(
     git: &Git,
     tree: gix::ObjectId,
     prefix: &str,
+    paths: &[String],
 ) -> anyhow::Result<Vec<(String, gix::ObjectId)>> {
-    Ok(git
-        .list(tree, prefix)?
-        .into_iter()
-        .filter(|(p, _)| p == CONFIG_FILE || p.ends_with(&format!("/{CONFIG_FILE}")))
-        .collect())
+    let mut folders: Vec<&str> = vec![""];
+    for path in paths {
+        let mut end = path.len();
+        while let Some(i) = path[..end].rfind('/') {
+            folders.push(&path[..i]);
+            end = i;
+        }
+    }
+    folders.sort_unstable();
+    folders.dedup();
+    let mut out = Vec::new();
+    for folder in folders {
+        let rel = if folder.is_empty() {
+            CONFIG_FILE.to_owned()
+        } else {
+            format!("{folder}/{CONFIG_FILE}")
+        };
+        let full = if prefix.is_empty() {
+            rel.clone()
+        } else {
+            format!("{prefix}/{rel}")
+        };
+        if let Some(id) = git.entry(tree, &full)? {
+            out.push((rel, id));
+        }
+    }
+    Ok(out)
 }
 
 /// The Git blob id of every file below `root` that loading would consider

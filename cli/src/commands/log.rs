@@ -293,11 +293,11 @@ fn event(
                 (Some(path), Some(blob)) => vec![(path.clone(), git.read_blob(blob)?)],
                 _ => Vec::new(),
             };
-            Ok(registry::load_memory(
-                Path::new(""),
-                files,
-                &LoadOptions::default(),
-            ))
+            let options = LoadOptions {
+                keep_json: true,
+                ..LoadOptions::default()
+            };
+            Ok(registry::load_memory(Path::new(""), files, &options))
         };
     let base = side(before)?;
     let head = side(after)?;

@@ -64,9 +64,10 @@ pub(crate) fn use_color(choice: ColorChoice) -> bool {
 
 pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let color = use_color(cli.color);
-    let mut stdout = std::io::stdout().lock();
+    // Reports can be thousands of lines: one write per block, not per line.
+    let mut stdout = std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout().lock());
     let mut stderr = std::io::stderr().lock();
-    match cli.command {
+    let result = match cli.command {
         Command::Check(args) => check::run(&args, color, &mut stdout, &mut stderr),
         Command::Schema(args) => schema::run(&args, &mut stdout),
         Command::Explain(args) => explain::run(&args, &mut stdout),
@@ -77,5 +78,10 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
         Command::New(args) => new::run(&args, color, &mut stdout, &mut stderr),
         Command::Renew(args) => renew::run(&args, color, &mut stdout, &mut stderr),
-    }
+    };
+    // Whatever happened, what was printed gets out.
+    let flushed = std::io::Write::flush(&mut stdout);
+    let status = result?;
+    flushed.context("cannot write to stdout")?;
+    Ok(status)
 }

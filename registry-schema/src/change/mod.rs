@@ -11,12 +11,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::Value;
 
 use crate::diagnostic::{Diagnostic, FileId};
 use crate::model::{Access, Declaration, RegistryConfig};
-use crate::registry::Registry;
+use crate::registry::{Registry, SourceFile};
 use crate::settings::Scopes;
 use crate::yaml::{self, LoadLimits};
 
@@ -250,7 +251,7 @@ struct Version<'a> {
     file: FileId,
     path: &'a str,
     what: What<'a>,
-    json: Value,
+    json: std::borrow::Cow<'a, Value>,
 }
 
 enum What<'a> {
@@ -284,30 +285,38 @@ fn versions<'a>(registry: &'a Registry, paths: &[String]) -> HashMap<&'a str, Ve
         by_file.insert(*file, What::Config(config));
     }
     let wanted: std::collections::HashSet<&str> = paths.iter().map(String::as_str).collect();
-    let mut out = HashMap::new();
-    for (file, source) in registry.files.iter().enumerate() {
-        if !wanted.contains(source.path.as_str()) {
-            continue;
-        }
-        let Some(what) = by_file.remove(&file) else {
-            continue;
-        };
-        // The text loaded once already; parsing it again gives every field,
-        // not only those the typed model keeps.
-        let json = yaml::load(&source.text, &LoadLimits::default())
-            .map(|node| node.to_json())
-            .unwrap_or(Value::Null);
-        out.insert(
-            source.path.as_str(),
-            Version {
-                file,
-                path: source.path.as_str(),
-                what,
-                json,
-            },
-        );
-    }
-    out
+    let picked: Vec<(FileId, &'a SourceFile, What<'a>)> = registry
+        .files
+        .iter()
+        .enumerate()
+        .filter(|(_, source)| wanted.contains(source.path.as_str()))
+        .filter_map(|(file, source)| Some((file, source, by_file.remove(&file)?)))
+        .collect();
+    // Every field, not only those the typed model keeps: kept by the loader
+    // when asked (`LoadOptions::keep_json`), else parsed again, on both cores.
+    picked
+        .into_par_iter()
+        .map(|(file, source, what)| {
+            let path = source.path.as_str();
+            let json = match &source.json {
+                Some(json) => std::borrow::Cow::Borrowed(json),
+                None => std::borrow::Cow::Owned(
+                    yaml::load(&source.text, &LoadLimits::default())
+                        .map(|node| node.to_json())
+                        .unwrap_or(Value::Null),
+                ),
+            };
+            (
+                path,
+                Version {
+                    file,
+                    path,
+                    what,
+                    json,
+                },
+            )
+        })
+        .collect()
 }
 
 /// Compare two versions of a registry.
@@ -510,7 +519,12 @@ fn pair(b: &Version<'_>, h: &Version<'_>, status: Status) -> DeclarationChange {
         change.previous_path = Some(b.path.to_owned());
     }
     let mut fields = Vec::new();
-    leaf_diff("", Some(&b.json), Some(&h.json), &mut fields);
+    leaf_diff(
+        "",
+        Some(b.json.as_ref()),
+        Some(h.json.as_ref()),
+        &mut fields,
+    );
     let is_config = matches!(h.what, What::Config(_));
     change.fields = fields
         .into_iter()
