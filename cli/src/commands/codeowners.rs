@@ -39,6 +39,11 @@ pub(crate) struct CodeownersArgs {
     /// of the registry's `tenure.yaml`.
     #[arg(long, value_name = "TEAM")]
     pub(crate) security_team: Option<String>,
+
+    /// Read the registry, and with `--check` the committed CODEOWNERS, from
+    /// this Git revision instead of the work tree (a bare repository works).
+    #[arg(long, value_name = "REV")]
+    pub(crate) rev: Option<String>,
 }
 
 /// The first line of the generated part; what precedes it in the file is
@@ -511,6 +516,63 @@ pub(crate) fn write_new(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     })
 }
 
+/// `--rev`: generate from a revision's registry; print it, or compare it with
+/// the CODEOWNERS committed in the same revision. Nothing is written.
+fn run_at_revision(
+    args: &CodeownersArgs,
+    rev: &str,
+    to_stdout: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    if !to_stdout && !args.check {
+        bail!("with `--rev`, nothing is written: add `--check` or `--output -`");
+    }
+    let at = crate::source::open_revision(args.path.as_deref(), rev)?;
+    let shown_root = crate::source::display(rev, &at.prefix);
+    let registry = crate::source::load_tree(&at.git, &at.commit, &at.prefix, &shown_root)?;
+    let codeowners_rel = match &args.output {
+        Some(file) if !to_stdout => file.to_string_lossy().replace('\\', "/"),
+        _ => ".github/CODEOWNERS".to_owned(),
+    };
+    let layout = Layout {
+        registry: &at.prefix,
+        codeowners: &codeowners_rel,
+    };
+    let generated = generate(&registry, &layout, args.security_team.as_deref())?;
+    for warning in &generated.warnings {
+        writeln!(stderr, "warning: {warning}")?;
+    }
+    if to_stdout {
+        stdout.write_all(generated.text.as_bytes())?;
+        return Ok(ExitStatus::Success);
+    }
+    let display = format!("{rev}:{codeowners_rel}");
+    let existing = match at.git.entry(at.commit.tree, &codeowners_rel)? {
+        Some(id) => Some(String::from_utf8_lossy(&at.git.read_blob(id)?).into_owned()),
+        None => None,
+    };
+    let expected = merged(existing.as_deref(), &generated.text);
+    if existing.as_deref() == Some(expected.as_str()) {
+        writeln!(
+            stderr,
+            "`{display}` is up to date ({} rules)",
+            generated.rules
+        )?;
+        return Ok(ExitStatus::Success);
+    }
+    match &existing {
+        None => writeln!(stderr, "error: `{display}` does not exist")?,
+        Some(committed) => {
+            writeln!(stderr, "error: `{display}` does not match the registry")?;
+            for line in changed_lines(committed, &expected, 20) {
+                writeln!(stderr, "  {line}")?;
+            }
+        }
+    }
+    Ok(ExitStatus::Failure)
+}
+
 pub(crate) fn run(
     args: &CodeownersArgs,
     stdout: &mut dyn Write,
@@ -519,6 +581,9 @@ pub(crate) fn run(
     let to_stdout = args.output.as_deref() == Some(Path::new("-"));
     if to_stdout && args.check {
         bail!("`--check` compares with a file; `--output -` names none");
+    }
+    if let Some(rev) = &args.rev {
+        return run_at_revision(args, rev, to_stdout, stdout, stderr);
     }
     let root = super::locate_registry(args.path.as_deref())?;
     if !root.is_dir() {

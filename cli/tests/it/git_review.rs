@@ -230,6 +230,31 @@ fn a_bare_repository_needs_no_checkout() {
 
     let out = tenure(&bare).args(["rules", "--rev", "main"]).run();
     assert_eq!(out.code, 0, "{}", out.transcript());
+
+    // CODEOWNERS from a revision: printed, or checked against the committed
+    // file (the fixture commits none), never written.
+    let out = tenure(&bare)
+        .args(["codeowners", "--rev", "main", "--output", "-"])
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    assert!(
+        out.stdout
+            .contains("/identities/payments/ledger-role.yaml @acme/"),
+        "{}",
+        out.stdout
+    );
+    let out = tenure(&bare)
+        .args(["codeowners", "--rev", "main", "--check"])
+        .run();
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(
+        out.stderr
+            .contains("`main:.github/CODEOWNERS` does not exist"),
+        "{}",
+        out.stderr
+    );
+    let out = tenure(&bare).args(["codeowners", "--rev", "main"]).run();
+    assert_eq!(out.code, 2, "{}", out.transcript());
 }
 
 #[test]
