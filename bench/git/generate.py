@@ -7,8 +7,10 @@
 
 Writes a `git fast-import` stream and feeds it to `git fast-import` in a new
 repository at OUT_DIR (so the whole repository is built in seconds), then
-checks out `main`, runs `git gc` (packs, commit-graph) and writes
-OUT_DIR/bench.json. With --stream-only, prints the stream on stdout and does
+checks out `main`, repacks it as `git gc` would a repository built commit by
+commit (fresh delta search with the default window 10 and depth 50, packed
+refs, commit-graph) and writes OUT_DIR/bench.json (also excluded from `git
+status` through .git/info/exclude). With --stream-only, prints the stream on stdout and does
 nothing else.
 
 The registry is `identities/`, built with the declaration shapes of
@@ -16,11 +18,11 @@ The registry is `identities/`, built with the declaration shapes of
 marker): the root `tenure.yaml` with every guardrail, `teams/<team>.yaml`
 (100 Teams at 10,000 declarations), `signing-keys/<key>.yaml` (10), and the
 Identities in `services/<team>/` (about 99 per team; every 10th team folder
-also has its own `tenure.yaml`). `created` dates lie in 2024-06..2025-12 and
-`expires` in 2026-02..2027-12, so the registry needs renewing as time goes by.
+also has its own `tenure.yaml`). `created` dates lie in 2024-12..2026-04 and
+`expires` in 2026-06..2027-12, so the registry needs renewing as time goes by.
 
-History, all on `main`, linear: commit 1 (2026-01-02) adds the whole registry;
-each of the other commits (up to 2026-11-20, about every 46 minutes; authors
+History, all on `main`, linear: commit 1 (2026-05-04) adds the whole registry;
+each of the other commits (up to 2026-11-20, about every 29 minutes; authors
 from a pool of 16) is one reviewed change touching 1-3 declarations (45% one,
 35% two, 20% three), of one kind:
 
@@ -36,8 +38,8 @@ from a pool of 16) is one reviewed change touching 1-3 declarations (45% one,
     pure move       3%  the file moves to or from a sub-folder of its team's folder
                         (`legacy/`, `batch/`, `edge/`), unchanged (100% rename)
     team edit       2%  a member joins a Team (touches a Team file instead)
-    addition        3%  1-2 new identities, created on the commit date
-    removal         2%  one identity removed
+    addition        2%  1-2 new identities, created on the commit date
+    removal         3%  one identity removed
 
 Recorded in the repository and in bench.json:
 
@@ -47,8 +49,8 @@ Recorded in the repository and in bench.json:
     file once per path);
   * the `log` target: one production github-actions identity touched by about
     60 commits (every 160th commit, plus whatever random changes pick it),
-    among them one rename + owner change (commit ~3300) and one pure move
-    (commit ~6500); it is never moved or removed after that, so its path at
+    among them one rename + owner change (commit ~3080) and one pure move
+    (commit ~6280); it is never moved or removed after that, so its path at
     `bench-head` is its path at HEAD. bench.json gives its name, its path at
     HEAD and the number of commits that touch it.
 
@@ -60,6 +62,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import heapq
 import json
 import os
 import random
@@ -73,19 +76,19 @@ sys.path.insert(0, os.path.dirname(HERE))
 import gen_registry as gr  # noqa: E402  (bench/gen_registry.py: the declaration shapes)
 
 # Bump when the generated repository changes, so that bench/git/run.sh regenerates.
-GIT_GEN_VERSION = 1
+GIT_GEN_VERSION = 2
 REG = "identities"
 SUBFOLDERS = ["legacy", "batch", "edge"]
-START = dt.datetime(2026, 1, 2, 9, 0, tzinfo=dt.timezone.utc)
+START = dt.datetime(2026, 5, 4, 9, 0, tzinfo=dt.timezone.utc)
 END = dt.datetime(2026, 11, 20, 17, 0, tzinfo=dt.timezone.utc)
 OPS = [("renew", 53), ("permissions", 15), ("labels", 10), ("justification", 6), ("owner", 6),
-       ("move", 3), ("team", 2), ("add", 3), ("remove", 2)]
+       ("move", 3), ("team", 2), ("add", 2), ("remove", 3)]
 TARGET_EVERY = 160
 TARGET_OFFSET = 37
 TARGET_RENAME_TOUCH = 20  # the 20th scheduled touch is a move + owner change
 TARGET_MOVE_TOUCH = 40    # the 40th a pure move
 REASONS = [
-    "Reviewed again this quarter: the grants are still needed.",
+    "Reviewed again this quarter; the grants are still needed.",
     "The team checked each scope against the last 90 days of use.",
     "Needed by the deploy and rollback jobs; nothing else uses it.",
     "Agreed with security after the access review.",
@@ -158,10 +161,6 @@ class History:
         b = s.encode() if isinstance(s, str) else s
         self.out.append(b)
 
-    def data(self, text: str) -> str:
-        b = text.encode()
-        return f"data {len(b)}\n"
-
     def blob(self, text: str) -> int:
         self.blob_mark += 1
         b = text.encode()
@@ -190,11 +189,9 @@ class History:
         return d
 
     def push_heap(self, d: Decl):
-        import heapq
         heapq.heappush(self.heap, (d.expires, d.name))
 
     def soonest(self, before: int, exclude: list[str]) -> str | None:
-        import heapq
         while self.heap:
             exp, name = self.heap[0]
             d = self.decls.get(name)
@@ -206,9 +203,6 @@ class History:
             heapq.heappop(self.heap)
             return name
         return None
-
-    def team_index(self, name: str) -> int:
-        return self.team_pos[name]
 
     def nested(self, t: int) -> bool:
         return gr.has_nested_config(t)
@@ -229,9 +223,9 @@ class History:
         n_keys = max(3, n // 1000)
         n_ids = n - n_teams - n_keys
         # Terms before the history starts, lapsing during it (gen_registry's term() reads these).
-        gr.CREATED_FROM = dt.date(2024, 6, 1).toordinal()
-        gr.CREATED_TO = dt.date(2025, 12, 31).toordinal()
-        gr.EXPIRES_FROM = dt.date(2026, 2, 1).toordinal()
+        gr.CREATED_FROM = dt.date(2024, 12, 1).toordinal()
+        gr.CREATED_TO = dt.date(2026, 4, 30).toordinal()
+        gr.EXPIRES_FROM = dt.date(2026, 6, 1).toordinal()
         gr.EXPIRES_TO = dt.date(2027, 12, 31).toordinal()
         g = gr.Gen(n, a.seed, 0.0, False)
         self.g = g
@@ -261,7 +255,7 @@ class History:
         self.n_configs = sum(1 for p, _ in files if p.endswith("/tenure.yaml"))
         return files
 
-    def new_identity(self, t: int, pick_env=True) -> Decl:
+    def new_identity(self, t: int) -> Decl:
         g = self.g
         rng = g.rng
         owner = self.teams[t]
@@ -657,8 +651,11 @@ def main() -> None:
     subprocess.run(git + ["checkout", "--quiet", "-f", "main"], check=True, env=env)
     t_checkout = time.perf_counter() - t2
     t3 = time.perf_counter()
-    # What a maintained clone looks like: one pack with deltas, a commit-graph.
-    subprocess.run(git + ["gc", "--quiet"], check=True, env=env)
+    # What a maintained clone looks like: one pack with deltas searched afresh with
+    # git's default window and depth (fast-import's own deltas are poorer), packed
+    # refs, a commit-graph: `git gc --aggressive` with the default window and depth.
+    subprocess.run(git + ["-c", "gc.aggressiveWindow=10", "-c", "gc.aggressiveDepth=50",
+                          "gc", "--aggressive", "--quiet"], check=True, env=env)
     t_gc = time.perf_counter() - t3
 
     def rev(r):
