@@ -6,22 +6,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 use tenure_schema::check::{CheckOptions, Summary, check};
-use tenure_schema::model::Instant;
 
 use crate::ExitStatus;
 use crate::args::{CheckArgs, Format};
 use crate::render::{self, Files};
 use crate::source::Loaded;
-
-/// The instant `--now`/`TENURE_NOW` names, or the clock.
-pub(crate) fn now(arg: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
-    Ok(match arg {
-        Some(text) => Instant::parse(text)
-            .map_err(|e| anyhow::anyhow!("invalid `--now`/`TENURE_NOW`: {e}"))?
-            .start(),
-        None => jiff::Timestamp::now(),
-    })
-}
 
 /// The changed files, as paths relative to the registry root. Paths outside
 /// the registry are dropped: they cannot hold declarations.
@@ -149,7 +138,7 @@ pub(crate) fn run(
     stderr: &mut dyn Write,
 ) -> anyhow::Result<ExitStatus> {
     let cwd = std::env::current_dir().context("cannot read the current folder")?;
-    let now = now(args.now.as_deref())?;
+    let now = super::now(args.now.as_deref())?;
     let loaded = crate::source::load(args.path.as_deref(), args.rev.as_deref())?;
     let options = CheckOptions {
         now,

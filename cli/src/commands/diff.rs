@@ -163,7 +163,7 @@ pub(crate) fn run(
     };
     let day = match &head.commit {
         Some(commit) => commit.committed,
-        None => super::check::now(args.now.as_deref())?,
+        None => super::now(args.now.as_deref())?,
     };
     let mut set = compare(&base, &head, &paths, day);
     if !head.complete
@@ -486,11 +486,7 @@ fn human(base: &Side, head: &Side, set: &ChangeSet, out: &mut dyn Write) -> anyh
         writeln!(out, "no declaration changed")?;
     }
     for change in &set.changes {
-        let path = change
-            .path
-            .as_deref()
-            .or(change.previous_path.as_deref())
-            .unwrap_or("");
+        let path = change.shown_path();
         writeln!(
             out,
             "\n{:<8} {} {} ({})",
@@ -555,11 +551,7 @@ fn markdown(
                 " ❌"
             };
             let lines: Vec<String> = describe(change).iter().map(|l| code(l)).collect();
-            let path = change
-                .path
-                .as_deref()
-                .or(change.previous_path.as_deref())
-                .unwrap_or("");
+            let path = change.shown_path();
             writeln!(
                 out,
                 "| {icon}{flagged} | {} {}<br>{} | {} | {} |",

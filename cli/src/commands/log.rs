@@ -344,11 +344,7 @@ fn human(name: &str, events: &[Event], out: &mut dyn Write) -> anyhow::Result<()
             render::clean(&e.email)
         )?;
         writeln!(out, "    {}", render::clean(&e.summary))?;
-        let path = c
-            .path
-            .as_deref()
-            .or(c.previous_path.as_deref())
-            .unwrap_or("");
+        let path = c.shown_path();
         writeln!(out, "    {} {}", c.status.as_str(), render::clean(path))?;
         let lines = super::diff::describe(c);
         for line in lines {

@@ -50,6 +50,16 @@ pub(crate) fn locate_registry(path: Option<&Path>) -> anyhow::Result<PathBuf> {
     })
 }
 
+/// `--now`/`TENURE_NOW`, or the clock.
+pub(crate) fn now(arg: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
+    Ok(match arg {
+        Some(text) => tenure_schema::model::Instant::parse(text)
+            .map_err(|e| anyhow::anyhow!("invalid `--now`/`TENURE_NOW`: {e}"))?
+            .start(),
+        None => jiff::Timestamp::now(),
+    })
+}
+
 /// Whether human output on stderr gets colour.
 pub(crate) fn use_color(choice: ColorChoice) -> bool {
     match choice {

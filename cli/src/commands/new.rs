@@ -257,7 +257,7 @@ pub(crate) fn run(
     if !root.is_dir() {
         bail!("`{}` is not a folder", root.display());
     }
-    let now = term::now(args.flags.now.as_deref())?;
+    let now = super::now(args.flags.now.as_deref())?;
     let today = term::today(now);
     let asked_expiry = args
         .flags

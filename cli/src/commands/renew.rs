@@ -55,7 +55,7 @@ pub(crate) fn run(
     if !root.is_dir() {
         anyhow::bail!("`{}` is not a folder", root.display());
     }
-    let now = term::now(args.now.as_deref())?;
+    let now = super::now(args.now.as_deref())?;
     let today = term::today(now);
     let registry = registry::load(&root, &LoadOptions::default())
         .with_context(|| format!("cannot load the registry at `{}`", root.display()))?;

@@ -224,6 +224,14 @@ impl DeclarationChange {
         self.fields.iter().filter(move |f| f.topic == topic)
     }
 
+    /// The file to show: where it is after the change, or where it was when removed.
+    pub fn shown_path(&self) -> &str {
+        self.path
+            .as_deref()
+            .or(self.previous_path.as_deref())
+            .unwrap_or("")
+    }
+
     /// The file in head, if any.
     pub fn head_file(&self) -> Option<FileId> {
         self.head_file
@@ -372,15 +380,7 @@ pub fn compare(input: ChangeInput<'_>) -> ChangeSet {
             changes.push(single(h, Status::Added));
         }
     }
-    changes.sort_by(|a, b| {
-        let key = |c: &DeclarationChange| {
-            (
-                c.path.clone().or_else(|| c.previous_path.clone()),
-                c.name.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
+    changes.sort_by(|a, b| (a.shown_path(), &a.name).cmp(&(b.shown_path(), &b.name)));
 
     let cx = Context {
         input,

@@ -11,16 +11,6 @@ use tenure_schema::span::LineIndex;
 /// The term used when no maximum lifetime applies.
 pub(crate) const DEFAULT_TERM: Days = Days(90);
 
-/// `--now`/`TENURE_NOW`, or the clock.
-pub(crate) fn now(arg: Option<&str>) -> anyhow::Result<jiff::Timestamp> {
-    Ok(match arg {
-        Some(text) => Instant::parse(text)
-            .map_err(|e| anyhow::anyhow!("invalid `--now`/`TENURE_NOW`: {e}"))?
-            .start(),
-        None => jiff::Timestamp::now(),
-    })
-}
-
 /// Today's date, UTC: terms start at the start of it.
 pub(crate) fn today(now: jiff::Timestamp) -> jiff::civil::Date {
     jiff::tz::Offset::UTC.to_datetime(now).date()
