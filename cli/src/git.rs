@@ -275,34 +275,13 @@ impl Git {
     pub(crate) fn read_blobs(&self, ids: &[ObjectId]) -> anyhow::Result<Vec<Vec<u8>>> {
         let sync = self.repo.clone().into_sync();
         ids.par_iter()
-            .map_init(
-                || sync.to_thread_local(),
-                |repo, id| -> anyhow::Result<Vec<u8>> {
-                    let header = repo
-                        .find_header(*id)
-                        .with_context(|| format!("cannot read blob {id}"))?;
-                    if header.size() > MAX_BLOB_BYTES {
-                        return Ok(vec![
-                            b' ';
-                            usize::try_from(MAX_BLOB_BYTES + 1)
-                                .unwrap_or(usize::MAX)
-                        ]);
-                    }
-                    let blob = repo
-                        .find_blob(*id)
-                        .with_context(|| format!("cannot read blob {id}"))?;
-                    Ok(blob.detach().data)
-                },
-            )
+            .map_init(|| sync.to_thread_local(), |repo, id| blob(repo, *id))
             .collect()
     }
 
     /// Read one blob.
     pub(crate) fn read_blob(&self, id: ObjectId) -> anyhow::Result<Vec<u8>> {
-        Ok(self
-            .read_blobs(std::slice::from_ref(&id))?
-            .pop()
-            .unwrap_or_default())
+        blob(&self.repo, id)
     }
 
     /// The files below `prefix` that differ between two trees (either may be
@@ -433,6 +412,24 @@ impl Git {
             .collect::<Vec<_>>()
             .join("/"))
     }
+}
+
+/// One blob's bytes; an over-long blob is not read (see [`MAX_BLOB_BYTES`]).
+fn blob(repo: &gix::Repository, id: ObjectId) -> anyhow::Result<Vec<u8>> {
+    let header = repo
+        .find_header(id)
+        .with_context(|| format!("cannot read blob {id}"))?;
+    if header.size() > MAX_BLOB_BYTES {
+        return Ok(vec![
+            b' ';
+            usize::try_from(MAX_BLOB_BYTES + 1)
+                .unwrap_or(usize::MAX)
+        ]);
+    }
+    let blob = repo
+        .find_blob(id)
+        .with_context(|| format!("cannot read blob {id}"))?;
+    Ok(blob.detach().data)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -540,37 +540,16 @@ fn run_at_revision(
         codeowners: &codeowners_rel,
     };
     let generated = generate(&registry, &layout, args.security_team.as_deref())?;
-    for warning in &generated.warnings {
-        writeln!(stderr, "warning: {warning}")?;
-    }
-    if to_stdout {
-        stdout.write_all(generated.text.as_bytes())?;
-        return Ok(ExitStatus::Success);
-    }
-    let display = format!("{rev}:{codeowners_rel}");
     let existing = match at.git.entry(at.commit.tree, &codeowners_rel)? {
-        Some(id) => Some(String::from_utf8_lossy(&at.git.read_blob(id)?).into_owned()),
-        None => None,
-    };
-    let expected = merged(existing.as_deref(), &generated.text);
-    if existing.as_deref() == Some(expected.as_str()) {
-        writeln!(
-            stderr,
-            "`{display}` is up to date ({} rules)",
-            generated.rules
-        )?;
-        return Ok(ExitStatus::Success);
-    }
-    match &existing {
-        None => writeln!(stderr, "error: `{display}` does not exist")?,
-        Some(committed) => {
-            writeln!(stderr, "error: `{display}` does not match the registry")?;
-            for line in changed_lines(committed, &expected, 20) {
-                writeln!(stderr, "  {line}")?;
-            }
+        Some(id) if !to_stdout => {
+            Some(String::from_utf8_lossy(&at.git.read_blob(id)?).into_owned())
         }
-    }
-    Ok(ExitStatus::Failure)
+        _ => None,
+    };
+    let display = format!("{rev}:{codeowners_rel}");
+    emit(
+        &generated, existing, &display, None, to_stdout, stdout, stderr,
+    )
 }
 
 pub(crate) fn run(
@@ -625,6 +604,34 @@ pub(crate) fn run(
         codeowners: &codeowners_rel,
     };
     let generated = generate(&registry, &layout, args.security_team.as_deref())?;
+    let display = shown(&output, &cwd);
+    let existing = if to_stdout {
+        None
+    } else {
+        match fs::read_to_string(&output) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => return Err(e).with_context(|| format!("cannot read `{display}`")),
+        }
+    };
+    let write_to = (!args.check).then_some(output.as_path());
+    emit(
+        &generated, existing, &display, write_to, to_stdout, stdout, stderr,
+    )
+}
+
+/// Print the warnings, then the file (`--output -`), or compare it with
+/// `existing`: report it fresh, or stale (exit 1) unless `write_to` says
+/// where to write it.
+fn emit(
+    generated: &Generated,
+    existing: Option<String>,
+    display: &str,
+    write_to: Option<&Path>,
+    to_stdout: bool,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
     for warning in &generated.warnings {
         writeln!(stderr, "warning: {warning}")?;
     }
@@ -632,13 +639,6 @@ pub(crate) fn run(
         stdout.write_all(generated.text.as_bytes())?;
         return Ok(ExitStatus::Success);
     }
-
-    let display = shown(&output, &cwd);
-    let existing = match fs::read_to_string(&output) {
-        Ok(text) => Some(text),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot read `{display}`")),
-    };
     let expected = merged(existing.as_deref(), &generated.text);
     let rules = generated.rules;
     let rules_word = if rules == 1 { "rule" } else { "rules" };
@@ -646,25 +646,25 @@ pub(crate) fn run(
         writeln!(stderr, "`{display}` is up to date ({rules} {rules_word})")?;
         return Ok(ExitStatus::Success);
     }
-    if args.check {
+    let Some(output) = write_to else {
         match &existing {
             None => writeln!(
                 stderr,
                 "error: `{display}` does not exist; run `tenure codeowners` and commit it"
             )?,
-            Some(on_disk) => {
+            Some(current) => {
                 writeln!(
                     stderr,
                     "error: `{display}` does not match the registry; run `tenure codeowners` and commit the result"
                 )?;
-                for line in changed_lines(on_disk, &expected, 20) {
+                for line in changed_lines(current, &expected, 20) {
                     writeln!(stderr, "  {line}")?;
                 }
             }
         }
         return Ok(ExitStatus::Failure);
-    }
-    write_atomically(&output, expected.as_bytes())?;
+    };
+    write_atomically(output, expected.as_bytes())?;
     writeln!(stderr, "wrote `{display}` ({rules} {rules_word})")?;
     Ok(ExitStatus::Success)
 }

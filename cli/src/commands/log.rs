@@ -81,7 +81,8 @@ pub(crate) fn run(args: &LogArgs, stdout: &mut dyn Write) -> anyhow::Result<Exit
     };
 
     // Where the declaration is now; if it is gone, the walk finds where it was.
-    let mut path = find_at(git, &at.commit, prefix, &args.name)?;
+    let now_at = find_at(git, &at.commit, prefix, &args.name)?;
+    let mut path = now_at.clone();
     let mut lookups: HashMap<ObjectId, Option<ObjectId>> = HashMap::new();
     let mut events = Vec::new();
     let limit = args.max_count.unwrap_or(usize::MAX);
@@ -198,13 +199,12 @@ pub(crate) fn run(args: &LogArgs, stdout: &mut dyn Write) -> anyhow::Result<Exit
                 path: Option<String>,
                 commits: &'a [Event],
             }
-            let current = find_at(git, &at.commit, prefix, &args.name)?;
             serde_json::to_writer_pretty(
                 &mut *stdout,
                 &Report {
                     version: 1,
                     name: &args.name,
-                    path: current,
+                    path: now_at,
                     commits: &events,
                 },
             )?;

@@ -198,8 +198,7 @@ pub struct DeclarationChange {
     /// Codes of the findings about this change.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<&'static str>,
-    #[serde(skip)]
-    pub(crate) base_file: Option<FileId>,
+    /// The file in the head registry, for the change rules' labels.
     #[serde(skip)]
     pub(crate) head_file: Option<FileId>,
 }
@@ -230,11 +229,6 @@ impl DeclarationChange {
             .as_deref()
             .or(self.previous_path.as_deref())
             .unwrap_or("")
-    }
-
-    /// The file in head, if any.
-    pub fn head_file(&self) -> Option<FileId> {
-        self.head_file
     }
 }
 
@@ -490,9 +484,9 @@ fn facts(what: &What<'_>) -> Facts {
 }
 
 fn single(v: &Version<'_>, status: Status) -> DeclarationChange {
-    let (path, base_file, head_file) = match status {
-        Status::Removed => (None, Some(v.file), None),
-        _ => (Some(v.path.to_owned()), None, Some(v.file)),
+    let (path, head_file) = match status {
+        Status::Removed => (None, None),
+        _ => (Some(v.path.to_owned()), Some(v.file)),
     };
     let previous_path = (status == Status::Removed).then(|| v.path.to_owned());
     DeclarationChange {
@@ -507,14 +501,12 @@ fn single(v: &Version<'_>, status: Status) -> DeclarationChange {
         access: Vec::new(),
         fields: Vec::new(),
         findings: Vec::new(),
-        base_file,
         head_file,
     }
 }
 
 fn pair(b: &Version<'_>, h: &Version<'_>, status: Status) -> DeclarationChange {
     let mut change = single(h, status);
-    change.base_file = Some(b.file);
     if b.path != h.path {
         change.previous_path = Some(b.path.to_owned());
     }
