@@ -13,12 +13,14 @@ mod check;
 pub(crate) mod codeowners;
 pub(crate) mod diff;
 mod explain;
+pub(crate) mod export;
 pub(crate) mod init;
 pub(crate) mod log;
 pub(crate) mod new;
 pub(crate) mod renew;
 mod rules;
 mod schema;
+pub(crate) mod verify;
 
 /// The registry folder: `path` when given (`tenure check .` at a repository
 /// root means its `identities/`), otherwise found from the current folder
@@ -88,6 +90,8 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
         Command::New(args) => new::run(&args, color, &mut stdout, &mut stderr),
         Command::Renew(args) => renew::run(&args, color, &mut stdout, &mut stderr),
+        Command::Verify(args) => verify::run(&args, color, &mut stdout, &mut stderr),
+        Command::Export(args) => export::run(&args, &mut stdout, &mut stderr),
     };
     // Whatever happened, what was printed gets out.
     let flushed = std::io::Write::flush(&mut stdout);
