@@ -1,123 +1,78 @@
 //! Offline verification for tenure: Sigstore bundles checked cryptographically
 //! and against the identities a registry declares.
 //!
-//! This crate stays small and synchronous, with no HTTP client behind any
-//! default feature. It starts with the artifact reference every verification
-//! takes: a path to hash, or a `sha256:<hex>` digest given directly.
+//! Two layers, kept apart:
+//!
+//! - [`TrustRoot`] verifies a [`Bundle`] on the sigstore-rust crates:
+//!   certificate chain and SCT at the signing time, Rekor v1 and v2 entries
+//!   (inclusion proof, checkpoint, SET), RFC 3161 timestamps, the signature
+//!   or DSSE envelope and its binding to the artifact. What it establishes is
+//!   a [`Verified`]: who signed, when, and what was stated.
+//! - [`RegistryPolicy`] decides whether the registry allowed that: a
+//!   `SigningKey` that declares the signer, valid at every verified signing
+//!   time, whose scope holds the artifact and the predicate type.
+//!
+//! The crate is synchronous and has no HTTP client: trusted roots are
+//! embedded or read from a file.
 //!
 //! ```
-//! use tenure_verifier::ArtifactDigest;
+//! use tenure_verifier::{Artifact, Bundle, Reason, TrustRoot};
 //!
-//! let digest: ArtifactDigest =
-//!     "sha256:a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447".parse()?;
-//! assert_eq!(digest.hex().len(), 64);
-//! # Ok::<(), tenure_verifier::DigestError>(())
+//! let root = TrustRoot::production()?;
+//! // Hostile input is rejected with a stable reason, never a panic.
+//! let rejection = Bundle::from_slice(b"{\"mediaType\": 1}").unwrap_err();
+//! assert_eq!(rejection.reason, Reason::MalformedBundle);
+//!
+//! // A real bundle and its artifact (from the Sigstore conformance suite).
+//! let bundle = Bundle::from_slice(include_bytes!("../tests/data/happy-path-v0.3/bundle.sigstore.json"))?;
+//! let artifact = include_bytes!("../tests/data/a.txt");
+//! let verified = root.verify_keyless(&bundle, Artifact::Bytes(artifact))?;
+//! assert_eq!(verified.times.len(), 1);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 #![warn(missing_docs)]
 
-use std::fmt;
-use std::str::FromStr;
+mod bundle;
+mod digest;
+mod policy;
+mod reason;
+mod signature;
+mod trust;
 
-/// The SHA-256 digest of an artifact, as given on the command line.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct ArtifactDigest([u8; 32]);
+pub use bundle::{Bundle, Content, MAX_BUNDLE_BYTES, Material};
+pub use digest::{ArtifactDigest, DigestError};
+pub use policy::{Authorization, Declared, PolicyError, RegistryPolicy, Report};
+pub use reason::{Reason, Rejection};
+pub use signature::{
+    Artifact, CertificateIdentity, KeyError, Signer, SigningTime, Statement, TimeSource, Verified,
+    VerifyingKey, WorkflowClaims,
+};
+pub use trust::{MAX_TRUSTED_ROOT_BYTES, TrustError, TrustOrigin, TrustRoot};
 
-/// Why a `sha256:<hex>` reference was rejected.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum DigestError {
-    /// The text does not start with `sha256:`.
-    #[error("expected `sha256:<64 hex digits>`")]
-    MissingAlgorithm,
-    /// Another algorithm was named.
-    #[error("unsupported digest algorithm `{0}`; only `sha256` is accepted")]
-    UnsupportedAlgorithm(String),
-    /// The hex part is not 64 hexadecimal digits.
-    #[error("a SHA-256 digest is 64 hexadecimal digits")]
-    BadHex,
+/// Why a capped read failed.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    /// The file could not be read.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    /// It is larger than the cap.
+    #[error("larger than the limit")]
+    TooLarge,
 }
 
-impl ArtifactDigest {
-    /// The raw 32 bytes.
-    pub fn bytes(&self) -> &[u8; 32] {
-        &self.0
+/// Read a whole file of at most `cap` bytes; a larger one (or one that grows
+/// while read) is refused without reading it all.
+pub fn read_capped(path: &std::path::Path, cap: u64) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path)?;
+    let hint = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if hint > cap {
+        return Err(ReadError::TooLarge);
     }
-
-    /// Lower-case hex.
-    pub fn hex(&self) -> String {
-        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    let mut bytes = Vec::with_capacity(usize::try_from(hint).unwrap_or(0));
+    file.take(cap + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > cap {
+        return Err(ReadError::TooLarge);
     }
-}
-
-impl FromStr for ArtifactDigest {
-    type Err = DigestError;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (algorithm, hex) = s.split_once(':').ok_or(DigestError::MissingAlgorithm)?;
-        if !algorithm.eq_ignore_ascii_case("sha256") {
-            return Err(DigestError::UnsupportedAlgorithm(algorithm.to_owned()));
-        }
-        if hex.len() != 64 {
-            return Err(DigestError::BadHex);
-        }
-        let mut out = [0u8; 32];
-        for (i, pair) in hex.as_bytes().chunks_exact(2).enumerate() {
-            let text = std::str::from_utf8(pair).map_err(|_| DigestError::BadHex)?;
-            out[i] = u8::from_str_radix(text, 16).map_err(|_| DigestError::BadHex)?;
-        }
-        Ok(Self(out))
-    }
-}
-
-impl fmt::Display for ArtifactDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "sha256:{}", self.hex())
-    }
-}
-
-impl fmt::Debug for ArtifactDigest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn round_trip() {
-        let text = "sha256:a948904f2f0f479b8f8197694b30184b0d2ed1c1cd2a1ec0fb85d299a192a447";
-        let d: ArtifactDigest = text.parse().expect("valid digest");
-        assert_eq!(d.to_string(), text);
-        let upper: ArtifactDigest = text
-            .to_uppercase()
-            .replace("SHA256", "sha256")
-            .parse()
-            .expect("upper-case hex");
-        assert_eq!(upper, d);
-    }
-
-    #[test]
-    fn rejections() {
-        assert_eq!(
-            "abc".parse::<ArtifactDigest>(),
-            Err(DigestError::MissingAlgorithm)
-        );
-        assert!(matches!(
-            "sha1:abcd".parse::<ArtifactDigest>(),
-            Err(DigestError::UnsupportedAlgorithm(_))
-        ));
-        assert_eq!(
-            "sha256:abcd".parse::<ArtifactDigest>(),
-            Err(DigestError::BadHex)
-        );
-        let bad = format!("sha256:{}", "g".repeat(64));
-        assert_eq!(bad.parse::<ArtifactDigest>(), Err(DigestError::BadHex));
-        let multibyte = format!("sha256:{}é", "a".repeat(62));
-        assert_eq!(
-            multibyte.parse::<ArtifactDigest>(),
-            Err(DigestError::BadHex)
-        );
-    }
+    Ok(bytes)
 }
