@@ -24,8 +24,8 @@
 //! assert_eq!(rejection.reason, Reason::MalformedBundle);
 //!
 //! // A real bundle and its artifact (from the Sigstore conformance suite).
-//! let bundle = Bundle::from_slice(include_bytes!("../tests/data/happy-path-v0.3/bundle.sigstore.json"))?;
-//! let artifact = include_bytes!("../tests/data/a.txt");
+//! let bundle = Bundle::from_slice(include_bytes!("../tests/data/conformance/happy-path-v0.3/bundle.sigstore.json"))?;
+//! let artifact = include_bytes!("../tests/data/conformance/a.txt");
 //! let verified = root.verify_keyless(&bundle, Artifact::Bytes(artifact))?;
 //! assert_eq!(verified.times.len(), 1);
 //! # Ok::<(), Box<dyn std::error::Error>>(())

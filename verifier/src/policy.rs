@@ -444,7 +444,7 @@ impl KeylessMatcher {
                     Reason::RunnerNotAllowed,
                     format!(
                         "the signing run was on {} runner, the declaration allows only `{required}`",
-                        shown(runner, "an unnamed")
+                        runner.map_or_else(|| "an unnamed".to_owned(), |r| format!("a `{r}`"))
                     ),
                 );
             }
@@ -503,9 +503,8 @@ impl DeclaredSigner {
                     Rejection::new(
                         Reason::DeclarationExpired,
                         format!(
-                            "expired {} ({}), before the signature was made at {}",
+                            "expired {}, before the signature was made at {}",
                             d.expires,
-                            d.file,
                             when(time)
                         ),
                     ),
