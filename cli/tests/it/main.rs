@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod codeowners;
 mod common;
+mod conformance;
 mod docs;
 mod export;
 mod formats;
