@@ -365,23 +365,23 @@ impl KeylessMatcher {
                 format!("declares issuer `{}`", self.issuer),
             );
         }
-        if let Some(identity) = &self.identity {
-            if *identity != cert.identity {
-                return fail(
-                    Stage::Identity,
-                    Reason::UndeclaredSigner,
-                    format!("declares identity `{identity}`"),
-                );
-            }
+        if let Some(identity) = &self.identity
+            && *identity != cert.identity
+        {
+            return fail(
+                Stage::Identity,
+                Reason::UndeclaredSigner,
+                format!("declares identity `{identity}`"),
+            );
         }
-        if let Some((text, pattern)) = &self.identity_pattern {
-            if !pattern.is_match(&cert.identity) {
-                return fail(
-                    Stage::Identity,
-                    Reason::UndeclaredSigner,
-                    format!("identity does not match `{text}`"),
-                );
-            }
+        if let Some((text, pattern)) = &self.identity_pattern
+            && !pattern.is_match(&cert.identity)
+        {
+            return fail(
+                Stage::Identity,
+                Reason::UndeclaredSigner,
+                format!("identity does not match `{text}`"),
+            );
         }
         let Some(github) = &self.github else {
             return Ok(());
@@ -402,17 +402,17 @@ impl KeylessMatcher {
                 );
             }
         }
-        if let Some(workflow) = &github.workflow {
-            if claims.workflow.as_deref() != Some(workflow.as_str()) {
-                return fail(
-                    stage,
-                    Reason::WorkflowNotAllowed,
-                    format!(
-                        "the signing run used {}, the declaration allows `{workflow}`",
-                        shown(claims.workflow.as_deref(), "an unnamed workflow")
-                    ),
-                );
-            }
+        if let Some(workflow) = &github.workflow
+            && claims.workflow.as_deref() != Some(workflow.as_str())
+        {
+            return fail(
+                stage,
+                Reason::WorkflowNotAllowed,
+                format!(
+                    "the signing run used {}, the declaration allows `{workflow}`",
+                    shown(claims.workflow.as_deref(), "an unnamed workflow")
+                ),
+            );
         }
         if !github.refs.is_empty() {
             let allowed = claims
@@ -437,17 +437,17 @@ impl KeylessMatcher {
             Some(Runner::SelfHosted) => Some("self-hosted"),
             Some(Runner::Any) | None => None,
         };
-        if let Some(required) = required {
-            if runner != Some(required) {
-                return fail(
-                    stage,
-                    Reason::RunnerNotAllowed,
-                    format!(
-                        "the signing run was on {} runner, the declaration allows only `{required}`",
-                        runner.map_or_else(|| "an unnamed".to_owned(), |r| format!("a `{r}`"))
-                    ),
-                );
-            }
+        if let Some(required) = required
+            && runner != Some(required)
+        {
+            return fail(
+                stage,
+                Reason::RunnerNotAllowed,
+                format!(
+                    "the signing run was on {} runner, the declaration allows only `{required}`",
+                    runner.map_or_else(|| "an unnamed".to_owned(), |r| format!("a `{r}`"))
+                ),
+            );
         }
         if !github.triggers.is_empty()
             && !claims
@@ -549,25 +549,21 @@ impl DeclaredSigner {
                 ),
             ));
         }
-        if let Some(statement) = &verified.statement {
-            if !self
-                .predicate_types
-                .iter()
-                .any(|p| *p == statement.predicate_type)
-            {
-                let allowed = if self.predicate_types.is_empty() {
-                    "no attestations".to_owned()
-                } else {
-                    list(self.predicate_types.iter().map(String::as_str))
-                };
-                return Err((
-                    Stage::Predicate,
-                    Rejection::new(
-                        Reason::PredicateTypeNotAllowed,
-                        format!("may attest {allowed}, not `{}`", statement.predicate_type),
-                    ),
-                ));
-            }
+        if let Some(statement) = &verified.statement
+            && !self.predicate_types.contains(&statement.predicate_type)
+        {
+            let allowed = if self.predicate_types.is_empty() {
+                "no attestations".to_owned()
+            } else {
+                list(self.predicate_types.iter().map(String::as_str))
+            };
+            return Err((
+                Stage::Predicate,
+                Rejection::new(
+                    Reason::PredicateTypeNotAllowed,
+                    format!("may attest {allowed}, not `{}`", statement.predicate_type),
+                ),
+            ));
         }
         Ok(())
     }

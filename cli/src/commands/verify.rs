@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use tenure_schema::diagnostic::Severity;
 use tenure_verifier::{
-    Artifact, ArtifactDigest, Authorization, Bundle, Declared, MAX_BUNDLE_BYTES, Reason,
+    Artifact, ArtifactDigest, Authorization, Bundle, Declared, MAX_BUNDLE_BYTES, Material, Reason,
     RegistryPolicy, Rejection, Report, Signer, TrustRoot, Verified,
 };
 
@@ -99,7 +99,7 @@ enum Source {
 enum Outcome {
     Decided {
         digest: Option<ArtifactDigest>,
-        report: Report,
+        report: Box<Report>,
     },
     /// Could not be decided: an unreadable file.
     Error(String),
@@ -117,7 +117,24 @@ pub(crate) fn run(
         (None, true) => TrustRoot::staging()?,
         (None, false) => TrustRoot::production()?,
     };
-    let loaded = crate::source::load(args.registry.as_deref(), args.rev.as_deref())?;
+    // The registry loads (and its schema compiles) while the bundles are
+    // read and their cryptography checked: with one bundle the two take
+    // about as long, and keyless verification needs no registry.
+    let (loaded, prepared) = rayon::join(
+        || -> anyhow::Result<_> {
+            let loaded = crate::source::load(args.registry.as_deref(), args.rev.as_deref())?;
+            let policy = RegistryPolicy::new(&loaded.registry)
+                .context("the registry cannot serve as verification policy")?;
+            Ok((loaded, policy))
+        },
+        || -> Vec<Prepared> {
+            targets
+                .par_iter()
+                .map(|target| prepare(&root, target))
+                .collect()
+        },
+    );
+    let (loaded, policy) = loaded?;
     let broken = loaded
         .registry
         .diagnostics
@@ -133,18 +150,16 @@ pub(crate) fn run(
             if broken == 1 { "" } else { "s" }
         )?;
     }
-    let policy = RegistryPolicy::new(&loaded.registry)
-        .context("the registry cannot serve as verification policy")?;
     if policy.signing_keys() == 0 {
         writeln!(
             stderr,
             "warning: the registry declares no SigningKey: every signature will be rejected"
         )?;
     }
-
-    let outcomes: Vec<Outcome> = targets
-        .par_iter()
-        .map(|target| verify_one(&root, &policy, target))
+    let outcomes: Vec<Outcome> = prepared
+        .into_par_iter()
+        .zip(targets.par_iter())
+        .map(|(prepared, target)| decide(&root, &policy, target, prepared))
         .collect();
 
     let root_shown = loaded.display_root.clone();
@@ -156,15 +171,9 @@ pub(crate) fn run(
         VerifyFormat::Json => json(stdout, &targets, &outcomes, &root_shown, &root)?,
     }
     let errors = outcomes.iter().any(|o| matches!(o, Outcome::Error(_)));
-    let rejected = outcomes.iter().any(|o| {
-        matches!(
-            o,
-            Outcome::Decided {
-                report: Report { result: Err(_), .. },
-                ..
-            }
-        )
-    });
+    let rejected = outcomes
+        .iter()
+        .any(|o| matches!(o, Outcome::Decided { report, .. } if report.result.is_err()));
     Ok(if errors {
         ExitStatus::Error
     } else if rejected {
@@ -222,42 +231,95 @@ fn targets(args: &VerifyArgs) -> anyhow::Result<Vec<Target>> {
         .collect()
 }
 
-fn verify_one(root: &TrustRoot, policy: &RegistryPolicy, target: &Target) -> Outcome {
+/// A target after the work that needs no registry: bundle read and parsed,
+/// artifact read, keyless cryptography checked.
+enum Prepared {
+    Done(Outcome),
+    Keyless {
+        digest: ArtifactDigest,
+        verified: Box<Result<Verified, Rejection>>,
+    },
+    /// Key-based: which key verifies it depends on the registry.
+    Keyed {
+        bundle: Box<Bundle>,
+        data: Read,
+    },
+}
+
+fn prepare(root: &TrustRoot, target: &Target) -> Prepared {
     let bytes = match tenure_verifier::read_capped(&target.bundle, MAX_BUNDLE_BYTES) {
         Ok(bytes) => bytes,
         Err(tenure_verifier::ReadError::TooLarge) => {
-            return rejected(Rejection::new(
+            return Prepared::Done(rejected(Rejection::new(
                 Reason::MalformedBundle,
                 format!("the bundle is larger than {MAX_BUNDLE_BYTES} bytes"),
-            ));
+            )));
         }
         Err(tenure_verifier::ReadError::Io(e)) => {
-            return Outcome::Error(format!(
+            return Prepared::Done(Outcome::Error(format!(
                 "cannot read the bundle `{}`: {e}",
                 target.bundle.display()
-            ));
+            )));
         }
     };
     let bundle = match Bundle::from_slice(&bytes) {
         Ok(bundle) => bundle,
-        Err(rejection) => return rejected(rejection),
+        Err(rejection) => return Prepared::Done(rejected(rejection)),
     };
-    let name = target.name.as_deref();
-    match &target.source {
-        Source::Digest(digest) => Outcome::Decided {
-            digest: Some(*digest),
-            report: policy.verify(root, &bundle, Artifact::Digest(*digest), name),
-        },
+    let data = match &target.source {
+        Source::Digest(digest) => Read::Digest(*digest),
         Source::Path(path) => match read_artifact(path) {
-            Ok(Read::Whole(data)) => Outcome::Decided {
-                digest: Some(ArtifactDigest::of(&data)),
-                report: policy.verify(root, &bundle, Artifact::Bytes(&data), name),
-            },
-            Ok(Read::Digest(digest)) => Outcome::Decided {
-                digest: Some(digest),
-                report: policy.verify(root, &bundle, Artifact::Digest(digest), name),
-            },
-            Err(e) => Outcome::Error(format!("cannot read `{}`: {e}", path.display())),
+            Ok(data) => data,
+            Err(e) => {
+                return Prepared::Done(Outcome::Error(format!(
+                    "cannot read `{}`: {e}",
+                    path.display()
+                )));
+            }
+        },
+    };
+    match bundle.material() {
+        Material::Certificate => {
+            let verified = root.verify_keyless(&bundle, data.artifact());
+            Prepared::Keyless {
+                digest: verified
+                    .as_ref()
+                    .map_or_else(|_| data.digest(), |v| v.artifact),
+                verified: Box::new(verified),
+            }
+        }
+        Material::PublicKey => Prepared::Keyed {
+            bundle: Box::new(bundle),
+            data,
+        },
+    }
+}
+
+fn decide(
+    root: &TrustRoot,
+    policy: &RegistryPolicy,
+    target: &Target,
+    prepared: Prepared,
+) -> Outcome {
+    let name = target.name.as_deref();
+    match prepared {
+        Prepared::Done(outcome) => outcome,
+        Prepared::Keyless { digest, verified } => Outcome::Decided {
+            digest: Some(digest),
+            report: Box::new(match *verified {
+                Ok(verified) => Report {
+                    result: policy.authorize(&verified, name),
+                    verified: Some(verified),
+                },
+                Err(rejection) => Report {
+                    verified: None,
+                    result: Err(rejection),
+                },
+            }),
+        },
+        Prepared::Keyed { bundle, data } => Outcome::Decided {
+            digest: Some(data.digest()),
+            report: Box::new(policy.verify(root, &bundle, data.artifact(), name)),
         },
     }
 }
@@ -265,16 +327,32 @@ fn verify_one(root: &TrustRoot, policy: &RegistryPolicy, target: &Target) -> Out
 fn rejected(rejection: Rejection) -> Outcome {
     Outcome::Decided {
         digest: None,
-        report: Report {
+        report: Box::new(Report {
             verified: None,
             result: Err(rejection),
-        },
+        }),
     }
 }
 
 enum Read {
     Whole(Vec<u8>),
     Digest(ArtifactDigest),
+}
+
+impl Read {
+    fn artifact(&self) -> Artifact<'_> {
+        match self {
+            Read::Whole(data) => Artifact::Bytes(data),
+            Read::Digest(digest) => Artifact::Digest(*digest),
+        }
+    }
+
+    fn digest(&self) -> ArtifactDigest {
+        match self {
+            Read::Whole(data) => ArtifactDigest::of(data),
+            Read::Digest(digest) => *digest,
+        }
+    }
 }
 
 fn read_artifact(path: &Path) -> std::io::Result<Read> {

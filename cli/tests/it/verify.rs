@@ -225,7 +225,9 @@ fn one_flipped_byte_in_the_artifact_is_rejected() {
 
 #[test]
 fn each_policy_rejection_has_its_reason() {
-    let cases: &[(&str, Vec<(&str, &str)>, &str, &str)] = &[
+    // (what, edits to the allowing key, reason, part of the message)
+    type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: &[Case] = &[
         (
             "wrong identity",
             vec![(
