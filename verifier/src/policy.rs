@@ -734,3 +734,224 @@ fn compile_workload(
         declared,
     }))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::digest::ArtifactDigest;
+    use crate::signature::{Statement, WorkflowClaims};
+
+    const ISSUER: &str = "https://token.actions.githubusercontent.com";
+    const SAN: &str = "https://github.com/acme/web/.github/workflows/release.yml@refs/tags/v1.2.3";
+
+    fn registry(keys: &[&str]) -> Registry {
+        let mut files = vec![(
+            "tenure.yaml".to_owned(),
+            b"apiVersion: tenure/v1\nkind: Registry\nmetadata:\n  name: t\n  owner: release\n  description: Tests.\nspec: {}\n".to_vec(),
+        )];
+        for (i, key) in keys.iter().enumerate() {
+            files.push((format!("signing/k{i}.yaml"), key.as_bytes().to_vec()));
+        }
+        files.push((
+            "signing/workload.yaml".to_owned(),
+            b"apiVersion: tenure/v1\nkind: Identity\nmetadata:\n  name: web-release\n  owner: release\n  description: The release job.\nspec:\n  type: github-actions\n  environment: production\n  created: 2026-01-01\n  expires: 2026-12-31\n  github:\n    repository: acme/web\n  federation:\n    issuer: https://token.actions.githubusercontent.com\n    subjectPattern: \"^repo:acme/web:ref:refs/tags/v[0-9.]+$\"\n".to_vec(),
+        ));
+        let registry = tenure_schema::registry::load_memory(
+            std::path::Path::new("identities"),
+            files,
+            &tenure_schema::registry::LoadOptions::default(),
+        );
+        let errors: Vec<_> = registry
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == tenure_schema::diagnostic::Severity::Error)
+            .map(|d| d.message.clone())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        registry
+    }
+
+    fn key(extra: &str) -> String {
+        format!(
+            "apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: web\n  owner: release\n  description: Web releases.\nspec:\n  created: 2026-01-01\n  expires: 2026-06-30\n  keyless:\n    issuer: {ISSUER}\n    identityPattern: \"^https://github\\\\.com/acme/web/\\\\.github/workflows/release\\\\.yml@refs/tags/v.+\"\n    github:\n      repository: acme/web\n      workflow: .github/workflows/release.yml\n      refs: [\"refs/tags/v*\"]\n      runner: github-hosted\n      triggers: [push]\n  allows:\n    artifacts: [\"web-*.tar.gz\", \"pkg:cargo/web@*\"]\n{extra}"
+        )
+    }
+
+    fn signed(at: &str) -> Verified {
+        Verified {
+            signer: Signer::Certificate(Box::new(CertificateIdentity {
+                identity: SAN.to_owned(),
+                email: false,
+                issuer: Some(ISSUER.to_owned()),
+                workflow: WorkflowClaims {
+                    repository: Some("acme/web".into()),
+                    workflow: Some(".github/workflows/release.yml".into()),
+                    git_ref: Some("refs/tags/v1.2.3".into()),
+                    runner_environment: Some("github-hosted".into()),
+                    trigger: Some("push".into()),
+                    token_subject: Some("repo:acme/web:ref:refs/tags/v1.2.3".into()),
+                    ..WorkflowClaims::default()
+                },
+            })),
+            times: vec![SigningTime {
+                at: at.parse().expect("time"),
+                source: TimeSource::TransparencyLog,
+            }],
+            statement: None,
+            artifact: ArtifactDigest::of(b"web"),
+        }
+    }
+
+    fn claims(v: &mut Verified) -> &mut WorkflowClaims {
+        match &mut v.signer {
+            Signer::Certificate(c) => &mut c.workflow,
+            Signer::PublicKey { .. } => unreachable!(),
+        }
+    }
+
+    fn reason(policy: &RegistryPolicy, v: &Verified, name: Option<&str>) -> Reason {
+        policy.authorize(v, name).expect_err("rejected").reason
+    }
+
+    #[test]
+    fn allows_and_names_the_workload() {
+        let policy = RegistryPolicy::new(&registry(&[&key("")])).expect("policy");
+        let auth = policy
+            .authorize(&signed("2026-03-01T00:00:00Z"), Some("web-1.2.3.tar.gz"))
+            .expect("allowed");
+        assert_eq!(auth.signing_key.name, "web");
+        assert_eq!(auth.signing_key.file, "signing/k0.yaml");
+        assert_eq!(auth.signing_key.line, 4);
+        assert_eq!(
+            auth.workload.map(|w| w.name).as_deref(),
+            Some("web-release")
+        );
+        // A package URL matches only package URL patterns.
+        assert!(
+            policy
+                .authorize(&signed("2026-03-01T00:00:00Z"), Some("pkg:cargo/web@1.2.3"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn self_hosted_runner_is_refused_where_only_github_hosted_may_sign() {
+        let policy = RegistryPolicy::new(&registry(&[&key("")])).expect("policy");
+        let mut v = signed("2026-03-01T00:00:00Z");
+        claims(&mut v).runner_environment = Some("self-hosted".into());
+        assert_eq!(
+            reason(&policy, &v, Some("web-1.tar.gz")),
+            Reason::RunnerNotAllowed
+        );
+        // A certificate that does not say which runner fails closed.
+        claims(&mut v).runner_environment = None;
+        assert_eq!(
+            reason(&policy, &v, Some("web-1.tar.gz")),
+            Reason::RunnerNotAllowed
+        );
+    }
+
+    #[test]
+    fn patterns_cover_the_whole_identity() {
+        // Written without `$`: still matched against the whole SAN, so a
+        // suffix cannot smuggle another identity in.
+        let policy = RegistryPolicy::new(&registry(&[&key("")])).expect("policy");
+        let mut v = signed("2026-03-01T00:00:00Z");
+        if let Signer::Certificate(c) = &mut v.signer {
+            c.identity = format!("evil{SAN}");
+        }
+        assert_eq!(
+            reason(&policy, &v, Some("web-1.tar.gz")),
+            Reason::UndeclaredSigner
+        );
+    }
+
+    #[test]
+    fn a_date_expiry_covers_its_whole_day_and_every_time_must_fall_in_the_term() {
+        let policy = RegistryPolicy::new(&registry(&[&key("")])).expect("policy");
+        let name = Some("web-1.tar.gz");
+        assert!(
+            policy
+                .authorize(&signed("2026-06-30T23:59:59Z"), name)
+                .is_ok()
+        );
+        assert_eq!(
+            reason(&policy, &signed("2026-07-01T00:00:00Z"), name),
+            Reason::DeclarationExpired
+        );
+        assert_eq!(
+            reason(&policy, &signed("2025-12-31T23:59:59Z"), name),
+            Reason::DeclaredAfterSigning
+        );
+        // A timestamp authority and the log disagree: both must be in the term.
+        let mut v = signed("2026-06-30T12:00:00Z");
+        v.times.push(SigningTime {
+            at: "2026-07-02T00:00:00Z".parse().expect("time"),
+            source: TimeSource::TimestampAuthority,
+        });
+        assert_eq!(reason(&policy, &v, name), Reason::DeclarationExpired);
+        v.times.clear();
+        assert_eq!(reason(&policy, &v, name), Reason::NoSigningTime);
+    }
+
+    #[test]
+    fn attestations_name_their_subject_and_need_a_declared_predicate() {
+        let with_slsa = key("    predicateTypes: [https://slsa.dev/provenance/v1]\n");
+        let policy = RegistryPolicy::new(&registry(&[&with_slsa])).expect("policy");
+        let mut v = signed("2026-03-01T00:00:00Z");
+        assert_eq!(reason(&policy, &v, None), Reason::ArtifactNameUnknown);
+        v.statement = Some(Statement {
+            predicate_type: "https://slsa.dev/provenance/v1".into(),
+            subjects: vec![
+                ("other-1.tar.gz".into(), Some(ArtifactDigest::of(b"other"))),
+                ("web-1.tar.gz".into(), Some(v.artifact)),
+            ],
+        });
+        assert!(policy.authorize(&v, None).is_ok());
+        // The subject that names this digest is the one checked.
+        if let Some(s) = &mut v.statement {
+            s.subjects.swap(0, 1);
+            s.subjects[1].1 = Some(ArtifactDigest::of(b"nope"));
+            s.subjects[0].0 = "evil.tar.gz".into();
+        }
+        assert_eq!(reason(&policy, &v, None), Reason::ArtifactOutOfScope);
+        if let Some(s) = &mut v.statement {
+            s.subjects[0].0 = "web-1.tar.gz".into();
+            s.predicate_type = "https://example.com/other".into();
+        }
+        assert_eq!(reason(&policy, &v, None), Reason::PredicateTypeNotAllowed);
+    }
+
+    #[test]
+    fn the_furthest_candidate_explains_the_rejection() {
+        let expired = key("").replace("expires: 2026-06-30", "expires: 2026-02-01");
+        let other_repo = key("")
+            .replace("name: web", "name: api")
+            .replace("repository: acme/web", "repository: acme/api");
+        let policy = RegistryPolicy::new(&registry(&[&other_repo, &expired])).expect("policy");
+        let rejection = policy
+            .authorize(&signed("2026-03-01T00:00:00Z"), Some("web-1.tar.gz"))
+            .expect_err("rejected");
+        assert_eq!(rejection.reason, Reason::DeclarationExpired);
+        assert!(
+            rejection.message.starts_with("`web`: expired 2026-02-01"),
+            "{}",
+            rejection.message
+        );
+        assert_eq!(rejection.notes.len(), 1, "{:?}", rejection.notes);
+        assert!(rejection.notes[0].starts_with("`api`: the signing run was in `acme/web`"));
+    }
+
+    #[test]
+    fn a_pattern_too_large_to_compile_refuses_the_registry() {
+        // It parses, so it loads; compiled, it exceeds the size limit.
+        let huge = key("").replace(
+            "identityPattern: \"^https://github\\\\.com/acme/web/\\\\.github/workflows/release\\\\.yml@refs/tags/v.+\"",
+            "identityPattern: \"^(?:\\\\w{100}){100}$\"",
+        );
+        assert_ne!(huge, key(""));
+        let error = RegistryPolicy::new(&registry(&[&huge])).expect_err("refused");
+        assert_eq!(error.field, "spec.keyless.identityPattern");
+        assert_eq!(error.name, "web");
+    }
+}

@@ -464,14 +464,25 @@ fn operational_errors_exit_2() {
 }
 
 #[test]
-fn a_broken_pattern_refuses_rather_than_skips() {
+fn a_pattern_that_cannot_compile_refuses_rather_than_skips() {
+    // It parses, so the registry loads; compiled, it exceeds the size limit.
+    // Skipping the declaration could change which one decides: refuse.
     let scene = Scene::new(&[(
         "beacon",
-        beacon_key(&[("identityPattern: \"^https", "identityPattern: \"^(https")]),
+        beacon_key(&[(
+            "identityPattern: \"^https",
+            "identityPattern: \"^(?:\\\\w{100}){100}|https",
+        )]),
     )]);
     scene.artifact("happy-path-v0.3", "a.txt");
     let out = scene.verify(&["dist/a.txt"]);
-    assert_ne!(out.code, 0, "{}", out.transcript());
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert!(
+        out.stderr
+            .contains("signing/beacon.yaml: `beacon`: spec.keyless.identityPattern"),
+        "{}",
+        out.transcript()
+    );
 }
 
 #[test]
