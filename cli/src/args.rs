@@ -43,6 +43,8 @@ pub(crate) enum Command {
     Verify(crate::commands::verify::VerifyArgs),
     /// Print a SigningKey as `cosign`, `gh attestation` or policy-controller verification policy.
     Export(crate::commands::export::ExportArgs),
+    /// Show the Sigstore trusted root in use, or refresh it through TUF.
+    Trust(crate::commands::trust::TrustArgs),
 }
 
 #[derive(Debug, Args)]

@@ -47,7 +47,7 @@ pub use signature::{
     Artifact, CertificateIdentity, KeyError, Signer, SigningTime, Statement, TimeSource, Verified,
     VerifyingKey, WorkflowClaims,
 };
-pub use trust::{MAX_TRUSTED_ROOT_BYTES, TrustError, TrustOrigin, TrustRoot};
+pub use trust::{Authority, MAX_TRUSTED_ROOT_BYTES, TrustError, TrustOrigin, TrustRoot};
 
 /// Why a capped read failed.
 #[derive(Debug, thiserror::Error)]

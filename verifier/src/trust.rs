@@ -66,7 +66,21 @@ pub enum TrustError {
 /// every verification (and every thread) after that.
 pub struct TrustRoot {
     pub(crate) verifier: sigstore_verify::Verifier,
+    root: TrustedRoot,
     origin: TrustOrigin,
+}
+
+/// One service a trusted root trusts, for `tenure trust show`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Authority {
+    /// `fulcio`, `rekor`, `ct-log` or `timestamp-authority`.
+    pub role: &'static str,
+    /// Its URL.
+    pub url: String,
+    /// When its key or certificate starts being trusted.
+    pub valid_from: Option<jiff::Timestamp>,
+    /// When it stops (`None`: still trusted).
+    pub valid_until: Option<jiff::Timestamp>,
 }
 
 impl std::fmt::Debug for TrustRoot {
@@ -97,7 +111,11 @@ impl TrustRoot {
         };
         let root = TrustedRoot::from_json(json).map_err(|e| invalid(e.to_string()))?;
         let verifier = sigstore_verify::Verifier::new(&root).map_err(|e| invalid(e.to_string()))?;
-        Ok(Self { verifier, origin })
+        Ok(Self {
+            verifier,
+            root,
+            origin,
+        })
     }
 
     /// A trusted root read from a file, at most [`MAX_TRUSTED_ROOT_BYTES`].
@@ -123,4 +141,60 @@ impl TrustRoot {
     pub fn origin(&self) -> &TrustOrigin {
         &self.origin
     }
+
+    /// The services it trusts, each with its validity window.
+    pub fn authorities(&self) -> Vec<Authority> {
+        let mut out = Vec::new();
+        for ca in &self.root.certificate_authorities {
+            let (valid_from, valid_until) = window(ca.valid_for.as_ref());
+            out.push(Authority {
+                role: "fulcio",
+                url: ca.uri.clone(),
+                valid_from,
+                valid_until,
+            });
+        }
+        for log in &self.root.tlogs {
+            let (valid_from, valid_until) = window(log.public_key.valid_for.as_ref());
+            out.push(Authority {
+                role: "rekor",
+                url: log.base_url.clone(),
+                valid_from,
+                valid_until,
+            });
+        }
+        for log in &self.root.ctlogs {
+            let (valid_from, valid_until) = window(log.public_key.valid_for.as_ref());
+            out.push(Authority {
+                role: "ct-log",
+                url: log.base_url.clone(),
+                valid_from,
+                valid_until,
+            });
+        }
+        for tsa in &self.root.timestamp_authorities {
+            let (valid_from, valid_until) = window(tsa.valid_for.as_ref());
+            out.push(Authority {
+                role: "timestamp-authority",
+                url: tsa.uri.clone().unwrap_or_default(),
+                valid_from,
+                valid_until,
+            });
+        }
+        out
+    }
+}
+
+/// A validity window in this crate's time type.
+fn window(
+    range: Option<&sigstore_verify::types::TimeRange>,
+) -> (Option<jiff::Timestamp>, Option<jiff::Timestamp>) {
+    let Some(range) = range else {
+        return (None, None);
+    };
+    let start = jiff::Timestamp::new(range.start.as_second(), range.start.subsec_nanosecond()).ok();
+    let end = range
+        .end
+        .and_then(|t| jiff::Timestamp::new(t.as_second(), t.subsec_nanosecond()).ok());
+    (start, end)
 }

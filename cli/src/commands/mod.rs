@@ -20,6 +20,7 @@ pub(crate) mod new;
 pub(crate) mod renew;
 mod rules;
 mod schema;
+pub(crate) mod trust;
 pub(crate) mod verify;
 
 /// The registry folder: `path` when given (`tenure check .` at a repository
@@ -92,6 +93,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Renew(args) => renew::run(&args, color, &mut stdout, &mut stderr),
         Command::Verify(args) => verify::run(&args, color, &mut stdout, &mut stderr),
         Command::Export(args) => export::run(&args, &mut stdout, &mut stderr),
+        Command::Trust(args) => trust::run(&args, &mut stdout),
     };
     // Whatever happened, what was printed gets out.
     let flushed = std::io::Write::flush(&mut stdout);

@@ -56,9 +56,14 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "REV")]
     pub(crate) rev: Option<String>,
 
-    /// A Sigstore trusted root file (a private deployment) instead of the
-    /// embedded public-good production root.
-    #[arg(long, value_name = "FILE", conflicts_with = "staging")]
+    /// A Sigstore trusted root file (a private deployment, or one refreshed
+    /// by `tenure trust update`) instead of the embedded production root.
+    #[arg(
+        long,
+        env = "TENURE_TRUSTED_ROOT",
+        value_name = "FILE",
+        conflicts_with = "staging"
+    )]
     pub(crate) trusted_root: Option<PathBuf>,
 
     /// Use the embedded Sigstore staging root.

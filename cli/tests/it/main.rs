@@ -12,4 +12,5 @@ mod git_review;
 mod hostile;
 mod init;
 mod new_renew;
+mod trust;
 mod verify;
