@@ -530,7 +530,7 @@ impl DeclaredSigner {
                     Reason::ArtifactNameUnknown,
                     "the artifact was given as a digest, so its name and the declaration's `allows.artifacts` cannot be checked",
                 )
-                .with_note("help: give the name with `--name`"),
+                .with_note("give the artifact's name with `--name`"),
             ));
         }
         let in_scope = subject_names
@@ -608,6 +608,25 @@ fn declared(entry: &Entry, file: (&str, &str), kind: &'static str) -> Option<Dec
     })
 }
 
+/// A package URL's `?` starts its qualifiers and `[`/`{` are literal in it:
+/// only `*` is a wildcard there. File-name patterns are globs as written.
+fn artifact_glob(pattern: &str) -> std::borrow::Cow<'_, str> {
+    if !pattern.starts_with("pkg:") {
+        return pattern.into();
+    }
+    let mut out = String::with_capacity(pattern.len() + 8);
+    for c in pattern.chars() {
+        if matches!(c, '?' | '[' | ']' | '{' | '}') {
+            out.push('[');
+            out.push(c);
+            out.push(']');
+        } else {
+            out.push(c);
+        }
+    }
+    out.into()
+}
+
 /// A pattern over the whole value, whatever anchors it was written with.
 fn whole(pattern: &str) -> Result<regex::Regex, regex::Error> {
     tenure_schema::pattern::compile_regex(&format!("^(?:{pattern})$"))
@@ -682,7 +701,7 @@ fn compile_signer(
         .artifacts
         .iter()
         .map(|a| {
-            tenure_schema::pattern::compile_glob(&a.value)
+            tenure_schema::pattern::compile_glob(&artifact_glob(&a.value))
                 .map(|m| (a.value.clone(), m))
                 .map_err(|e| error("spec.allows.artifacts", e.to_string()))
         })
@@ -831,6 +850,24 @@ mod tests {
             policy
                 .authorize(&signed("2026-03-01T00:00:00Z"), Some("pkg:cargo/web@1.2.3"))
                 .is_ok()
+        );
+    }
+
+    #[test]
+    fn package_url_qualifiers_are_literal() {
+        let oci = key("").replace(
+            "\"pkg:cargo/web@*\"",
+            "\"pkg:oci/web@*?repository_url=ghcr.io/acme/web\"",
+        );
+        let policy = RegistryPolicy::new(&registry(&[&oci])).expect("policy");
+        let at = signed("2026-03-01T00:00:00Z");
+        let ok = "pkg:oci/web@sha256:ab?repository_url=ghcr.io/acme/web";
+        assert!(policy.authorize(&at, Some(ok)).is_ok());
+        // `?` is not "any character" in a package URL.
+        let other = "pkg:oci/web@sha256:abXrepository_url=ghcr.io/acme/web";
+        assert_eq!(
+            reason(&policy, &at, Some(other)),
+            Reason::ArtifactOutOfScope
         );
     }
 

@@ -137,6 +137,20 @@ pub(crate) fn from_upstream(error: sigstore_verify::Error) -> Rejection {
         E::InvalidTrustRoot(_) | E::TrustRoot(_) | E::TrustedCertificate(_) => {
             Reason::UntrustedAuthority
         }
+        // Structural checks upstream runs first; those about the log are
+        // log evidence that does not hold, not a malformed file.
+        E::Bundle(b) => {
+            use sigstore_verify::bundle::Error as B;
+            match b {
+                B::MissingInclusionPromise(_)
+                | B::MissingInclusionProof(_)
+                | B::MissingCheckpoint
+                | B::LogIndexOutOfRange { .. }
+                | B::CheckpointRootMismatch => Reason::InvalidTransparencyLog,
+                B::MissingSigningTimeEvidence | B::MissingTimestamp => Reason::NoSigningTime,
+                _ => Reason::MalformedBundle,
+            }
+        }
         // Bundle structure, types, and anything added upstream later: the
         // bundle is not acceptable, whatever the detail.
         _ => Reason::MalformedBundle,

@@ -48,7 +48,8 @@ pub(crate) struct VerifyArgs {
     #[arg(long, value_name = "NAME")]
     pub(crate) name: Option<String>,
 
-    /// The registry folder. Default: found from the current folder upwards.
+    /// The registry folder (the one holding `tenure.yaml`). Default: found from
+    /// the current folder upwards, also looking into `identities/`.
     #[arg(long, value_name = "PATH")]
     pub(crate) registry: Option<PathBuf>,
 
@@ -198,6 +199,15 @@ fn targets(args: &VerifyArgs) -> anyhow::Result<Vec<Target>> {
     } else {
         args.artifacts.iter().collect()
     };
+    if let [only] = args.artifacts.as_slice()
+        && only.ends_with(BUNDLE_SUFFIX)
+        && args.bundle.is_none()
+    {
+        bail!(
+            "`{only}` is a bundle: give the artifact it signs (`{}`), and tenure finds the bundle beside it",
+            only.trim_end_matches(BUNDLE_SUFFIX)
+        );
+    }
     if listed.is_empty() {
         bail!("no artifacts to verify: every argument is a bundle (`*{BUNDLE_SUFFIX}`)");
     }
@@ -209,7 +219,10 @@ fn targets(args: &VerifyArgs) -> anyhow::Result<Vec<Target>> {
     listed
         .into_iter()
         .map(|arg| {
-            let (source, default_bundle, name) = if arg.starts_with("sha256:") {
+            let is_digest = arg
+                .get(..7)
+                .is_some_and(|p| p.eq_ignore_ascii_case("sha256:"));
+            let (source, default_bundle, name) = if is_digest {
                 let digest: ArtifactDigest = arg
                     .parse()
                     .with_context(|| format!("invalid digest `{arg}`"))?;

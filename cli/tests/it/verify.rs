@@ -195,7 +195,13 @@ fn tampered_bundles_are_rejected_with_their_reason() {
         ("set-invalid-signature_fail", "invalid-transparency-log"),
         ("bundle-malformed-json_fail", "malformed-bundle"),
         ("bundle-unknown-version_fail", "malformed-bundle"),
-        ("checkpoint-wrong-roothash_fail", "malformed-bundle"),
+        ("checkpoint-wrong-roothash_fail", "invalid-transparency-log"),
+        ("invalid-inclusion-proof_fail", "invalid-transparency-log"),
+        ("rekor2-no-inclusion-proof_fail", "invalid-transparency-log"),
+        (
+            "rekor2-timestamp-with-incorrect-time_fail",
+            "malformed-bundle",
+        ),
         ("intoto-expired-certificate_fail", "invalid-certificate"),
     ] {
         scene.artifact(case, "a.txt");
@@ -367,6 +373,10 @@ fn digests_need_a_name_unless_an_attestation_names_the_subject() {
     let bundle = "dist/a.txt.sigstore.json";
     let (code, reason, _) = reason_of(&scene, &[&digest, "--bundle", bundle]);
     assert_eq!((code, reason.as_str()), (1, "artifact-name-unknown"));
+    // Digests are case-insensitive, as in the digest parser.
+    let upper = digest.to_uppercase();
+    let (code, doc) = scene.json(&[&upper, "--bundle", bundle, "--name", "a.txt"]);
+    assert_eq!(code, 0, "{doc:#}");
     let (code, doc) = scene.json(&[&digest, "--bundle", bundle, "--name", "a.txt"]);
     assert_eq!(code, 0, "{doc:#}");
     let (code, reason, _) = reason_of(
@@ -461,6 +471,17 @@ fn operational_errors_exit_2() {
 
     let out = scene.verify(&["sha256:abcd", "--bundle", "x"]);
     assert_eq!(out.code, 2, "{}", out.transcript());
+
+    // The bundle given where the artifact belongs: a hint, not a search for
+    // `a.txt.sigstore.json.sigstore.json`.
+    let out = scene.verify(&["dist/a.txt.sigstore.json"]);
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert!(
+        out.stderr
+            .contains("give the artifact it signs (`dist/a.txt`)"),
+        "{}",
+        out.transcript()
+    );
 }
 
 #[test]
