@@ -25,9 +25,9 @@ use tenure_schema::diagnostic::{Diagnostic, Severity};
 use tenure_schema::model::{
     Declaration, GithubWorkflow, KeyAlgorithm, Runner, SigningKey, SigningKeySpec,
 };
-use tenure_schema::registry::{Entry, Registry};
 
 use crate::ExitStatus;
+use crate::commands::lookup::{Found, find};
 use crate::render::{self, Files, clean};
 
 #[derive(Debug, clap::Args)]
@@ -171,7 +171,9 @@ pub(crate) fn run(
     let registry = &loaded.registry;
     let files = Files::new(registry, &loaded.display_root);
 
-    let entry = match find(registry, &args.name) {
+    let entry = match find(registry, &args.name, |d| {
+        matches!(d, Declaration::SigningKey(_))
+    }) {
         Found::One(entry) => entry,
         Found::Many(count) => {
             writeln!(
@@ -274,52 +276,6 @@ pub(crate) fn run(
     }
     stdout.write_all(exported.text.as_bytes())?;
     Ok(ExitStatus::Success)
-}
-
-/// What a name leads to.
-enum Found<'a> {
-    One(&'a Entry),
-    /// Several declarations share the name (`duplicate-name`).
-    Many(usize),
-    /// A file named after it did not load: its findings.
-    Broken(Vec<Diagnostic>),
-    /// Nothing; the closest SigningKey name, if one is close.
-    None(Option<String>),
-}
-
-fn find<'a>(registry: &'a Registry, name: &str) -> Found<'a> {
-    let named: Vec<&Entry> = registry
-        .entries
-        .iter()
-        .filter(|e| e.declaration.name() == name)
-        .collect();
-    match named.as_slice() {
-        [one] => return Found::One(one),
-        [] => {}
-        many => return Found::Many(many.len()),
-    }
-    if registry.broken_names.contains(name) {
-        let file_name = format!("{name}.yaml");
-        let broken = registry
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.primary.as_ref().is_some_and(|l| {
-                    let path = &registry.files[l.file].path;
-                    path == &file_name || path.ends_with(&format!("/{file_name}"))
-                })
-            })
-            .cloned()
-            .collect();
-        return Found::Broken(broken);
-    }
-    let keys: Vec<String> = registry
-        .entries
-        .iter()
-        .filter(|e| matches!(e.declaration, Declaration::SigningKey(_)))
-        .map(|e| e.declaration.name().to_owned())
-        .collect();
-    Found::None(tenure_schema::schema::did_you_mean(name, &keys).map(str::to_owned))
 }
 
 /// The declaration as the tools see it, every value checked.

@@ -16,6 +16,7 @@ mod explain;
 pub(crate) mod export;
 pub(crate) mod init;
 pub(crate) mod log;
+mod lookup;
 pub(crate) mod new;
 pub(crate) mod renew;
 mod rules;

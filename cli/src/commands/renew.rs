@@ -8,10 +8,11 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use tenure_schema::diagnostic::{Diagnostic, Severity};
 use tenure_schema::model::{Days, Declaration};
-use tenure_schema::registry::{self, Entry, LoadOptions, Registry};
+use tenure_schema::registry::{self, LoadOptions};
 use tenure_schema::settings::Scopes;
 
 use crate::ExitStatus;
+use crate::commands::lookup::{Found, find};
 use crate::render::{self, Files};
 
 pub(crate) mod diff;
@@ -60,7 +61,10 @@ pub(crate) fn run(
     let registry = registry::load(&root, &LoadOptions::default())
         .with_context(|| format!("cannot load the registry at `{}`", root.display()))?;
 
-    let entry = match find(&registry, &args.name) {
+    // Only what can be renewed is worth suggesting.
+    let entry = match find(&registry, &args.name, |d| {
+        !matches!(d, Declaration::Team(_))
+    }) {
         Found::One(entry) => entry,
         Found::Many(count) => {
             writeln!(
@@ -212,53 +216,6 @@ pub(crate) fn run(
         entry.declaration.metadata().owner.value
     )?;
     Ok(ExitStatus::Success)
-}
-
-/// What a name leads to.
-enum Found<'a> {
-    One(&'a Entry),
-    /// Several declarations share the name (`duplicate-name`).
-    Many(usize),
-    /// A file named after it did not load: its findings.
-    Broken(Vec<Diagnostic>),
-    /// Nothing; the closest name, if one is close.
-    None(Option<String>),
-}
-
-fn find<'a>(registry: &'a Registry, name: &str) -> Found<'a> {
-    let named: Vec<&Entry> = registry
-        .entries
-        .iter()
-        .filter(|e| e.declaration.name() == name)
-        .collect();
-    match named.as_slice() {
-        [one] => return Found::One(one),
-        [] => {}
-        many => return Found::Many(many.len()),
-    }
-    if registry.broken_names.contains(name) {
-        let file_name = format!("{name}.yaml");
-        let broken: Vec<Diagnostic> = registry
-            .diagnostics
-            .iter()
-            .filter(|d| {
-                d.primary.as_ref().is_some_and(|l| {
-                    let path = &registry.files[l.file].path;
-                    path == &file_name || path.ends_with(&format!("/{file_name}"))
-                })
-            })
-            .cloned()
-            .collect();
-        return Found::Broken(broken);
-    }
-    // Only what can be renewed is worth suggesting.
-    let candidates: Vec<String> = registry
-        .entries
-        .iter()
-        .filter(|e| !matches!(e.declaration, Declaration::Team(_)))
-        .map(|e| e.declaration.name().to_owned())
-        .collect();
-    Found::None(tenure_schema::schema::did_you_mean(name, &candidates).map(str::to_owned))
 }
 
 /// Errors in `after` beyond those of the same code in `before`.
