@@ -185,6 +185,16 @@ fn private_trusted_root_and_rekor_v2() {
 }
 
 #[test]
+fn staging_root_does_not_vouch_for_production_bundles() {
+    let scene = Scene::new(&[("beacon", beacon_key(&[]))]);
+    scene.artifact("happy-path-v0.3", "a.txt");
+    let (code, doc) = scene.json(&["dist/a.txt", "--staging"]);
+    assert_eq!(code, 1, "{doc:#}");
+    assert_eq!(doc["trustedRoot"], "Sigstore staging (embedded)");
+    assert_eq!(only(&doc)["status"], "rejected");
+}
+
+#[test]
 fn tampered_bundles_are_rejected_with_their_reason() {
     let scene = Scene::new(&[("beacon", beacon_key(&[]))]);
     for (case, reason) in [
