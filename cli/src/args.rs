@@ -39,6 +39,8 @@ pub(crate) enum Command {
     New(crate::commands::new::NewArgs),
     /// Extend a declaration's term, editing `expires` in place.
     Renew(crate::commands::renew::RenewArgs),
+    /// Sign artifacts keyless with Sigstore, only as a SigningKey the registry declares.
+    Sign(crate::commands::sign::SignArgs),
     /// Verify Sigstore bundles cryptographically and against the registry's declarations.
     Verify(crate::commands::verify::VerifyArgs),
     /// Print a SigningKey as `cosign`, `gh attestation` or policy-controller verification policy.

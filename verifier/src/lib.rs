@@ -39,6 +39,9 @@ mod reason;
 mod signature;
 mod trust;
 
+#[cfg(feature = "sign")]
+pub mod sign;
+
 pub use bundle::{Bundle, Content, MAX_BUNDLE_BYTES, Material};
 pub use digest::{ArtifactDigest, DigestError};
 pub use policy::{Authorization, Declared, PolicyError, RegistryPolicy, Report};

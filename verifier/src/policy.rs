@@ -255,11 +255,39 @@ impl RegistryPolicy {
         verified: &Verified,
         name: Option<&str>,
     ) -> Result<Authorization, Rejection> {
+        self.authorize_among(verified, name, None)
+    }
+
+    /// Whether the SigningKey `key` (by `metadata.name`) allows the
+    /// signature: the check `tenure sign --as KEY` makes before it signs,
+    /// with the token's claims, and again with the certificate Fulcio issued.
+    pub fn authorize_as(
+        &self,
+        key: &str,
+        verified: &Verified,
+        name: Option<&str>,
+    ) -> Result<Authorization, Rejection> {
+        if !self.signers.iter().any(|s| s.declared.name == key) {
+            return Err(Rejection::new(
+                Reason::UndeclaredSigner,
+                format!("no SigningKey is named `{key}`"),
+            ));
+        }
+        self.authorize_among(verified, name, Some(key))
+    }
+
+    fn authorize_among(
+        &self,
+        verified: &Verified,
+        name: Option<&str>,
+        only: Option<&str>,
+    ) -> Result<Authorization, Rejection> {
         match &verified.signer {
             Signer::Certificate(cert) => {
                 let candidates = self
                     .signers
                     .iter()
+                    .filter(|s| only.is_none_or(|k| s.declared.name == k))
                     .filter_map(|s| s.keyless.as_ref().map(|k| (s, k.matches(cert))));
                 self.decide(candidates, verified, name, self.workload(cert), || {
                     format!(
@@ -573,6 +601,7 @@ fn when(time: &SigningTime) -> String {
     let source = match time.source {
         TimeSource::TransparencyLog => "transparency log",
         TimeSource::TimestampAuthority => "timestamp authority",
+        TimeSource::SignerClock => "now",
     };
     format!("{} ({source})", time.at)
 }

@@ -90,6 +90,9 @@ pub enum TimeSource {
     TransparencyLog,
     /// An RFC 3161 timestamp from a trusted timestamp authority.
     TimestampAuthority,
+    /// The signer's own clock, for the checks `tenure sign` makes before it
+    /// signs. Verification never uses it.
+    SignerClock,
 }
 
 impl TimeSource {
@@ -98,6 +101,7 @@ impl TimeSource {
         match self {
             TimeSource::TransparencyLog => "transparency-log",
             TimeSource::TimestampAuthority => "timestamp-authority",
+            TimeSource::SignerClock => "signer-clock",
         }
     }
 }
@@ -125,6 +129,29 @@ pub struct CertificateIdentity {
     pub issuer: Option<String>,
     /// What the certificate says about the CI run.
     pub workflow: WorkflowClaims,
+}
+
+impl CertificateIdentity {
+    /// The identity a DER certificate claims, read without verifying it:
+    /// for checking a certificate Fulcio just issued against the declaration
+    /// before anything is signed with it.
+    pub fn from_der(der: &[u8]) -> Result<Self, Rejection> {
+        let cert = sigstore_verify::types::DerCertificate::from_bytes(der);
+        let info = sigstore_verify::crypto::parse_certificate_info(&cert)
+            .map_err(|e| Rejection::new(Reason::InvalidCertificate, e.to_string()))?;
+        let identity = info.identity.as_ref().ok_or_else(|| {
+            Rejection::new(
+                Reason::InvalidCertificate,
+                "the certificate has no SAN identity",
+            )
+        })?;
+        Ok(Self {
+            identity: identity.as_str().to_owned(),
+            email: matches!(identity, sigstore_verify::SubjectAltName::Email(_)),
+            issuer: info.issuer.clone(),
+            workflow: claims(&info.ci_claims),
+        })
+    }
 }
 
 /// The CI claims of a Fulcio certificate (extensions `1.3.6.1.4.1.57264.1.*`),

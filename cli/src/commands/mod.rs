@@ -21,6 +21,7 @@ pub(crate) mod new;
 pub(crate) mod renew;
 mod rules;
 mod schema;
+pub(crate) mod sign;
 pub(crate) mod trust;
 pub(crate) mod verify;
 
@@ -92,6 +93,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => init::run(&args, &mut stdout, &mut stderr),
         Command::New(args) => new::run(&args, color, &mut stdout, &mut stderr),
         Command::Renew(args) => renew::run(&args, color, &mut stdout, &mut stderr),
+        Command::Sign(args) => sign::run(&args, &mut stdout, &mut stderr),
         Command::Verify(args) => verify::run(&args, color, &mut stdout, &mut stderr),
         Command::Export(args) => export::run(&args, &mut stdout, &mut stderr),
         Command::Trust(args) => trust::run(&args, &mut stdout),

@@ -513,6 +513,7 @@ fn signer(out: &mut dyn Write, verified: &Verified) -> std::io::Result<()> {
         let source = match time.source {
             tenure_verifier::TimeSource::TransparencyLog => "transparency log",
             tenure_verifier::TimeSource::TimestampAuthority => "timestamp authority",
+            tenure_verifier::TimeSource::SignerClock => "signer's clock",
         };
         writeln!(out, "  signed at    {} ({source})", time.at)?;
     }

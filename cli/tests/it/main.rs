@@ -12,5 +12,6 @@ mod git_review;
 mod hostile;
 mod init;
 mod new_renew;
+mod sign;
 mod trust;
 mod verify;
