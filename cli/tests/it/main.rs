@@ -13,5 +13,6 @@ mod hostile;
 mod init;
 mod new_renew;
 mod sign;
+mod sign_stack;
 mod trust;
 mod verify;

@@ -1,0 +1,308 @@
+//! `tenure sign` against the local Sigstore stack (`stack/sigstore`, started
+//! by `scripts/test.sh`), and sigstore-python 4.5.1 as the independent client:
+//! it must verify what tenure signs, and tenure must verify what it signs.
+//!
+//! Without the stack (`TENURE_SIGSTORE_STACK` unset, as under a bare `cargo
+//! test`) these tests say so on stderr and return.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::common::{Output, Tenure};
+
+const WORKFLOW_SAN: &str =
+    "https://github.com/acme/web/.github/workflows/release.yml@refs/tags/v1.2.3";
+const ISSUER: &str = "https://token.actions.githubusercontent.com";
+
+/// The running stack's ready file, or a notice and `None`.
+fn stack(test: &str) -> Option<serde_json::Value> {
+    let Some(path) = std::env::var_os("TENURE_SIGSTORE_STACK") else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "notice: {test}: TENURE_SIGSTORE_STACK is unset (run scripts/test.sh); skipped"
+        );
+        return None;
+    };
+    let text = std::fs::read_to_string(&path).expect("stack ready file");
+    Some(serde_json::from_str(&text).expect("stack ready JSON"))
+}
+
+fn field(stack: &serde_json::Value, key: &str) -> String {
+    stack[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("stack has no {key}"))
+        .to_owned()
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A token the stack accepts, GitHub-Actions-shaped, from its test key.
+fn token(stack: &serde_json::Value, extra: &[&str]) -> String {
+    let out = Command::new("node")
+        .arg(repo().join("stack/sigstore/mint-token.mjs"))
+        .args(["mint", "--private", &field(stack, "oidc_private_key")])
+        .args(["--repository", "acme/web", "--ref", "refs/tags/v1.2.3"])
+        .args(["--workflow", ".github/workflows/release.yml"])
+        .args(["--event", "push", "--runner", "github-hosted"])
+        .args(extra)
+        .output()
+        .expect("run mint-token.mjs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
+}
+
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let reg = dir.path().join("identities");
+    std::fs::create_dir_all(&reg).expect("mkdir");
+    std::fs::write(
+        reg.join("tenure.yaml"),
+        "apiVersion: tenure/v1\nkind: Registry\nmetadata:\n  name: sign\n  owner: release\n  description: Signing tests.\nspec: {}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        reg.join("release.yaml"),
+        "apiVersion: tenure/v1\nkind: Team\nmetadata:\n  name: release\n  owner: release\n  description: Releases.\nspec:\n  members: [ada]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        reg.join("web-release.yaml"),
+        format!("apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: web-release\n  owner: release\n  description: Web releases.\nspec:\n  created: 2026-01-01\n  expires: 2099-12-31\n  keyless:\n    issuer: {ISSUER}\n    identityPattern: \"^https://github\\\\.com/acme/web/\\\\.github/workflows/release\\\\.yml@refs/tags/v[0-9.]+$\"\n    github:\n      repository: acme/web\n      workflow: .github/workflows/release.yml\n      refs: [\"refs/tags/v*\"]\n      runner: github-hosted\n      triggers: [push]\n  allows:\n    artifacts: [\"web-*.tar.gz\"]\n"),
+    )
+    .expect("write");
+    for (name, bytes) in [
+        ("web-1.2.3.tar.gz", &b"web release"[..]),
+        ("web-1.2.3-docs.tar.gz", b"docs"),
+    ] {
+        std::fs::write(dir.path().join(name), bytes).expect("write");
+    }
+    dir
+}
+
+fn sign(
+    dir: &Path,
+    stack: &serde_json::Value,
+    config: &str,
+    token: &str,
+    artifacts: &[&str],
+) -> Output {
+    Tenure::new(dir)
+        .args([
+            "sign",
+            "--as",
+            "web-release",
+            "--format",
+            "json",
+            "--trust-config",
+        ])
+        .args([field(stack, config)])
+        .args(artifacts)
+        .env("SIGSTORE_ID_TOKEN", token)
+        .run()
+}
+
+fn sigstore_python() -> Option<String> {
+    std::env::var("TENURE_SIGSTORE_PYTHON").ok()
+}
+
+fn python_verifies(stack: &serde_json::Value, dir: &Path, artifact: &str, config: &str) -> bool {
+    let Some(sigstore) = sigstore_python() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "notice: TENURE_SIGSTORE_PYTHON is unset; sigstore-python not run"
+        );
+        return true;
+    };
+    let out = Command::new(sigstore)
+        .current_dir(dir)
+        .args([
+            "--trust-config",
+            &field(stack, config),
+            "verify",
+            "identity",
+        ])
+        .args([
+            "--cert-identity",
+            WORKFLOW_SAN,
+            "--cert-oidc-issuer",
+            ISSUER,
+        ])
+        .arg(artifact)
+        .output()
+        .expect("run sigstore-python");
+    if !out.status.success() {
+        eprintln!("sigstore-python: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    out.status.success()
+}
+
+#[test]
+fn signs_what_sigstore_python_and_tenure_verify() {
+    let Some(stack) = stack("signs_what_sigstore_python_and_tenure_verify") else {
+        return;
+    };
+    for config in ["trust_config", "trust_config_no_tsa"] {
+        let dir = workspace();
+        let token = token(&stack, &[]);
+        let out = sign(
+            dir.path(),
+            &stack,
+            config,
+            &token,
+            &["web-1.2.3.tar.gz", "web-1.2.3-docs.tar.gz"],
+        );
+        assert_eq!(out.code, 0, "{config}: {}", out.transcript());
+        assert!(
+            !out.stdout.contains(&token) && !out.stderr.contains(&token),
+            "the token was printed"
+        );
+        let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+        assert_eq!(doc["identity"], WORKFLOW_SAN);
+
+        // Several artifacts share one certificate.
+        let cert = |name: &str| {
+            let b: serde_json::Value = serde_json::from_str(
+                &std::fs::read_to_string(dir.path().join(format!("{name}.sigstore.json")))
+                    .expect("bundle"),
+            )
+            .expect("json");
+            assert_eq!(
+                b["mediaType"],
+                "application/vnd.dev.sigstore.bundle.v0.3+json"
+            );
+            assert_eq!(
+                b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
+                    .as_array()
+                    .map_or(0, Vec::len),
+                usize::from(config == "trust_config"),
+                "{config}"
+            );
+            b["verificationMaterial"]["certificate"]["rawBytes"].clone()
+        };
+        assert_eq!(cert("web-1.2.3.tar.gz"), cert("web-1.2.3-docs.tar.gz"));
+
+        for artifact in ["web-1.2.3.tar.gz", "web-1.2.3-docs.tar.gz"] {
+            assert!(
+                python_verifies(&stack, dir.path(), artifact, config),
+                "{config}: {artifact}"
+            );
+        }
+        let verify = Tenure::new(dir.path())
+            .args([
+                "verify",
+                "web-1.2.3.tar.gz",
+                "web-1.2.3-docs.tar.gz",
+                "--trusted-root",
+            ])
+            .args([field(&stack, "trusted_root")])
+            .run();
+        assert_eq!(verify.code, 0, "{config}: {}", verify.transcript());
+    }
+}
+
+#[test]
+fn verifies_what_sigstore_python_signs() {
+    let Some(stack) = stack("verifies_what_sigstore_python_signs") else {
+        return;
+    };
+    let Some(sigstore) = sigstore_python() else {
+        let _ = writeln!(
+            std::io::stderr(),
+            "notice: TENURE_SIGSTORE_PYTHON is unset; skipped"
+        );
+        return;
+    };
+    let dir = workspace();
+    let out = Command::new(sigstore)
+        .current_dir(dir.path())
+        .args(["--trust-config", &field(&stack, "trust_config"), "sign"])
+        .args(["--identity-token", &token(&stack, &[])])
+        .arg("web-1.2.3.tar.gz")
+        .output()
+        .expect("run sigstore-python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verify = Tenure::new(dir.path())
+        .args([
+            "verify",
+            "web-1.2.3.tar.gz",
+            "--format",
+            "json",
+            "--trusted-root",
+        ])
+        .args([field(&stack, "trusted_root")])
+        .run();
+    assert_eq!(verify.code, 0, "{}", verify.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&verify.stdout).expect("json");
+    assert_eq!(doc["results"][0]["declaration"]["name"], "web-release");
+    assert_eq!(
+        doc["results"][0]["signer"]["runnerEnvironment"],
+        "github-hosted"
+    );
+}
+
+#[test]
+fn a_self_hosted_run_is_refused_and_its_signature_rejected() {
+    let Some(stack) = stack("a_self_hosted_run_is_refused_and_its_signature_rejected") else {
+        return;
+    };
+    let dir = workspace();
+    let token = token(&stack, &["--runner", "self-hosted"]);
+    let out = sign(
+        dir.path(),
+        &stack,
+        "trust_config",
+        &token,
+        &["web-1.2.3.tar.gz"],
+    );
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(
+        out.stderr.contains("runner-not-allowed"),
+        "{}",
+        out.transcript()
+    );
+    assert!(!dir.path().join("web-1.2.3.tar.gz.sigstore.json").exists());
+
+    // Signed anyway, by another client: tenure verify rejects it.
+    let Some(sigstore) = sigstore_python() else {
+        return;
+    };
+    let out = Command::new(sigstore)
+        .current_dir(dir.path())
+        .args(["--trust-config", &field(&stack, "trust_config"), "sign"])
+        .args(["--identity-token", &token])
+        .arg("web-1.2.3.tar.gz")
+        .output()
+        .expect("run sigstore-python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verify = Tenure::new(dir.path())
+        .args([
+            "verify",
+            "web-1.2.3.tar.gz",
+            "--format",
+            "json",
+            "--trusted-root",
+        ])
+        .args([field(&stack, "trusted_root")])
+        .run();
+    assert_eq!(verify.code, 1, "{}", verify.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&verify.stdout).expect("json");
+    assert_eq!(doc["results"][0]["reason"], "runner-not-allowed");
+}
