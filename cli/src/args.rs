@@ -41,6 +41,8 @@ pub(crate) enum Command {
     Renew(crate::commands::renew::RenewArgs),
     /// Sign artifacts keyless with Sigstore, only as a SigningKey the registry declares.
     Sign(crate::commands::sign::SignArgs),
+    /// Attest an artifact (in-toto statement in a DSSE envelope), keyless, as a declared SigningKey.
+    Attest(crate::commands::attest::AttestArgs),
     /// Verify Sigstore bundles cryptographically and against the registry's declarations.
     Verify(crate::commands::verify::VerifyArgs),
     /// Print a SigningKey as `cosign`, `gh attestation` or policy-controller verification policy.

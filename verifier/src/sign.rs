@@ -10,10 +10,16 @@ use sigstore_sign::bundle::BundleV03;
 use sigstore_sign::crypto::KeyPair;
 use sigstore_sign::fulcio::FulcioClient;
 use sigstore_sign::oidc::IdentityToken;
-use sigstore_sign::rekor::{HashedRekord, RekorClient};
+use sigstore_sign::rekor::{DsseEntry, HashedRekord, RekorClient};
 use sigstore_sign::trust_root::SigningConfig;
 use sigstore_sign::tsa::TimestampClient;
-use sigstore_sign::types::{DerCertificate, KindVersion, Sha256Hash};
+use sigstore_sign::types::{
+    DerCertificate, DsseEnvelope, DsseSignature, KeyId, KindVersion, PayloadBytes, Sha256Hash,
+    SignatureBytes, TimestampToken,
+};
+
+/// The DSSE payload type of an in-toto statement.
+pub const IN_TOTO_PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
 
 use crate::digest::ArtifactDigest;
 use crate::signature::CertificateIdentity;
@@ -150,27 +156,69 @@ impl Session {
             .map_err(|e| SignError::Rekor(e.to_string()))?
             .to_bundle_entry(KindVersion::HashedRekordV001)
             .map_err(|e| SignError::Rekor(e.to_string()))?;
-        let mut bundle = BundleV03::with_certificate_and_signature(
-            self.certificate.clone(),
-            signature.clone(),
-            hash,
-        )
-        .with_tlog_entry(entry);
-        if let Some(url) = &self.services.tsa {
-            let tsa = TimestampClient::builder(url)
-                .build()
-                .map_err(|e| SignError::Timestamp(e.to_string()))?;
-            let token = tsa
-                .timestamp_signature(&signature)
-                .await
-                .map_err(|e| SignError::Timestamp(e.to_string()))?;
-            bundle = bundle.with_rfc3161_timestamp(token);
-        }
-        bundle
-            .into_bundle()
-            .to_json_pretty()
-            .map_err(|e| SignError::Local(e.to_string()))
+        let timestamp = self.timestamp(&signature).await?;
+        let bundle =
+            BundleV03::with_certificate_and_signature(self.certificate.clone(), signature, hash)
+                .with_tlog_entry(entry);
+        finish(bundle, timestamp)
     }
+
+    /// Sign an in-toto statement in a DSSE envelope: signature over its PAE,
+    /// Rekor v1 `dsse` entry, timestamp when configured.
+    pub async fn attest(&self, statement: &[u8]) -> Result<String, SignError> {
+        let pae = sigstore_sign::types::pae(IN_TOTO_PAYLOAD_TYPE, statement);
+        let signature = self
+            .key
+            .sign(&pae)
+            .map_err(|e| SignError::Local(e.to_string()))?;
+        let envelope = DsseEnvelope::new(
+            IN_TOTO_PAYLOAD_TYPE.to_owned(),
+            PayloadBytes::from_bytes(statement),
+            DsseSignature::new(signature.clone(), KeyId::default()),
+        );
+        let rekor =
+            RekorClient::new(&self.services.rekor).map_err(|e| SignError::Rekor(e.to_string()))?;
+        let request = DsseEntry::new(&envelope, &self.certificate)
+            .map_err(|e| SignError::Rekor(e.to_string()))?;
+        let entry = rekor
+            .create_dsse_entry(request)
+            .await
+            .map_err(|e| SignError::Rekor(e.to_string()))?
+            .to_bundle_entry(KindVersion::DsseV001)
+            .map_err(|e| SignError::Rekor(e.to_string()))?;
+        let timestamp = self.timestamp(&signature).await?;
+        let bundle = BundleV03::with_certificate_and_dsse(self.certificate.clone(), envelope)
+            .with_tlog_entry(entry);
+        finish(bundle, timestamp)
+    }
+
+    /// An RFC 3161 timestamp over the signature, when a TSA is configured.
+    async fn timestamp(
+        &self,
+        signature: &SignatureBytes,
+    ) -> Result<Option<TimestampToken>, SignError> {
+        let Some(url) = &self.services.tsa else {
+            return Ok(None);
+        };
+        let tsa = TimestampClient::builder(url)
+            .build()
+            .map_err(|e| SignError::Timestamp(e.to_string()))?;
+        tsa.timestamp_signature(signature)
+            .await
+            .map(Some)
+            .map_err(|e| SignError::Timestamp(e.to_string()))
+    }
+}
+
+fn finish(bundle: BundleV03, timestamp: Option<TimestampToken>) -> Result<String, SignError> {
+    let bundle = match timestamp {
+        Some(token) => bundle.with_rfc3161_timestamp(token),
+        None => bundle,
+    };
+    bundle
+        .into_bundle()
+        .to_json_pretty()
+        .map_err(|e| SignError::Local(e.to_string()))
 }
 
 /// GitHub Actions' ambient OIDC token for audience `sigstore`, when the job

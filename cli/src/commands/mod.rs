@@ -9,6 +9,7 @@ use tenure_schema::registry;
 use crate::ExitStatus;
 use crate::args::{Cli, ColorChoice, Command};
 
+pub(crate) mod attest;
 mod check;
 pub(crate) mod codeowners;
 pub(crate) mod diff;
@@ -94,6 +95,7 @@ pub(crate) fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::New(args) => new::run(&args, color, &mut stdout, &mut stderr),
         Command::Renew(args) => renew::run(&args, color, &mut stdout, &mut stderr),
         Command::Sign(args) => sign::run(&args, &mut stdout, &mut stderr),
+        Command::Attest(args) => attest::run(&args, &mut stdout, &mut stderr),
         Command::Verify(args) => verify::run(&args, color, &mut stdout, &mut stderr),
         Command::Export(args) => export::run(&args, &mut stdout, &mut stderr),
         Command::Trust(args) => trust::run(&args, &mut stdout),

@@ -31,14 +31,22 @@ pub(crate) struct SignArgs {
     #[arg(required = true, value_name = "ARTIFACT")]
     pub(crate) artifacts: Vec<PathBuf>,
 
-    /// The SigningKey to sign as (`metadata.name`).
-    #[arg(long = "as", value_name = "NAME")]
-    pub(crate) name: String,
-
     /// Where to write the bundle, when there is one artifact. Default:
     /// `ARTIFACT.sigstore.json`.
     #[arg(long, value_name = "FILE")]
     pub(crate) bundle: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub(crate) signing: SigningOptions,
+}
+
+/// What `tenure sign` and `tenure attest` share: who signs, with which
+/// token, against which services and registry.
+#[derive(Debug, clap::Args)]
+pub(crate) struct SigningOptions {
+    /// The SigningKey to sign as (`metadata.name`).
+    #[arg(long = "as", value_name = "NAME")]
+    pub(crate) name: String,
 
     /// The OIDC identity token. Default: `SIGSTORE_ID_TOKEN`, then GitHub
     /// Actions' ambient token (audience `sigstore`).
@@ -86,11 +94,7 @@ pub(crate) fn run(
             "`--bundle` names the bundle of a single artifact; with several, each goes beside its artifact"
         );
     }
-    let (services, root) = services(args)?;
-    let loaded = crate::source::load(args.registry.as_deref(), None)?;
-    let policy = RegistryPolicy::new(&loaded.registry)
-        .context("the registry cannot serve as signing policy")?;
-
+    let opts = &args.signing;
     // Everything local first: artifacts read, token decoded and checked.
     let mut targets = Vec::new();
     for path in &args.artifacts {
@@ -113,43 +117,20 @@ pub(crate) fn run(
         targets.push((path, name, digest, bundle));
     }
 
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .context("cannot start the async runtime")?;
-    let token = match &args.identity_token {
-        Some(token) => token.clone(),
-        None => runtime
-            .block_on(tenure_verifier::sign::github_actions_token())?
-            .context("no identity token: pass `--identity-token`, set SIGSTORE_ID_TOKEN, or run in GitHub Actions with `id-token: write`")?,
-    };
-    let claims = token_claims(&token)?;
-    let now = jiff::Timestamp::now();
-    if let Some(exp) = claims.get("exp").and_then(Value::as_i64)
-        && exp <= now.as_second()
-    {
-        bail!(
-            "the identity token expired at {}",
-            jiff::Timestamp::from_second(exp).map_or_else(|_| exp.to_string(), |t| t.to_string())
-        );
-    }
-    let expected = expected_identity(&claims);
+    let Prepared {
+        runtime,
+        services,
+        root,
+        policy,
+        token,
+        expected,
+        now,
+    } = prepare(opts)?;
     for (path, name, digest, _) in &targets {
         let claimed = at_now(expected.clone(), now, *digest);
-        if let Err(rejection) = policy.authorize_as(&args.name, &claimed, Some(name)) {
-            writeln!(
-                stderr,
-                "error: refusing to sign `{}` as `{}`: {}: {}",
-                path.display(),
-                args.name,
-                rejection.reason,
-                rejection.message
-            )?;
-            for note in &rejection.notes {
-                writeln!(stderr, "  note: {note}")?;
-            }
-            writeln!(stderr, "nothing was sent to Fulcio or Rekor")?;
-            return Ok(ExitStatus::Failure);
+        if let Err(rejection) = policy.authorize_as(&opts.name, &claimed, Some(name)) {
+            let what = format!("sign `{}`", path.display());
+            return refuse(stderr, &what, &opts.name, &rejection);
         }
     }
 
@@ -157,10 +138,10 @@ pub(crate) fn run(
     let session = runtime.block_on(Session::start(services, &token))?;
     for (path, name, digest, _) in &targets {
         let certified = at_now(session.identity().clone(), now, *digest);
-        if let Err(rejection) = policy.authorize_as(&args.name, &certified, Some(name)) {
+        if let Err(rejection) = policy.authorize_as(&opts.name, &certified, Some(name)) {
             bail!(
                 "Fulcio certified an identity `{}` does not allow for `{}`: {}: {}; nothing was signed",
-                args.name,
+                opts.name,
                 path.display(),
                 rejection.reason,
                 rejection.message
@@ -180,12 +161,12 @@ pub(crate) fn run(
         })?;
         let report = policy.verify(&root, &bundle, Artifact::Digest(*digest), Some(name));
         match &report.result {
-            Ok(auth) if auth.signing_key.name == args.name => {}
+            Ok(auth) if auth.signing_key.name == opts.name => {}
             Ok(auth) => bail!(
                 "the bundle for `{}` verifies as `{}`, not `{}`",
                 path.display(),
                 auth.signing_key.name,
-                args.name
+                opts.name
             ),
             Err(rejection) => bail!(
                 "the bundle for `{}` does not verify: {rejection}",
@@ -201,14 +182,14 @@ pub(crate) fn run(
         }));
     }
 
-    match args.format {
+    match opts.format {
         SignFormat::Human => {
             for w in &written {
                 writeln!(
                     stdout,
                     "signed {} as {} -> {} (Rekor log index {})",
                     w["artifact"].as_str().unwrap_or_default(),
-                    args.name,
+                    opts.name,
                     w["bundle"].as_str().unwrap_or_default(),
                     w["logIndex"]
                 )?;
@@ -217,7 +198,7 @@ pub(crate) fn run(
         }
         SignFormat::Json => {
             let doc = json!({
-                "signingKey": args.name,
+                "signingKey": opts.name,
                 "identity": session.identity().identity,
                 "issuer": session.identity().issuer,
                 "signed": written,
@@ -229,8 +210,76 @@ pub(crate) fn run(
     Ok(ExitStatus::Success)
 }
 
+/// Everything local that signing needs, checked before any request.
+pub(crate) struct Prepared {
+    pub(crate) runtime: tokio::runtime::Runtime,
+    pub(crate) services: Services,
+    pub(crate) root: TrustRoot,
+    pub(crate) policy: RegistryPolicy,
+    pub(crate) token: String,
+    /// The identity Fulcio will certify, from the token's claims.
+    pub(crate) expected: CertificateIdentity,
+    pub(crate) now: jiff::Timestamp,
+}
+
+/// Load the registry, the services and the token; refuse an expired token.
+pub(crate) fn prepare(opts: &SigningOptions) -> anyhow::Result<Prepared> {
+    let (services, root) = services(opts)?;
+    let loaded = crate::source::load(opts.registry.as_deref(), None)?;
+    let policy = RegistryPolicy::new(&loaded.registry)
+        .context("the registry cannot serve as signing policy")?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let token = match &opts.identity_token {
+        Some(token) => token.clone(),
+        None => runtime
+            .block_on(tenure_verifier::sign::github_actions_token())?
+            .context("no identity token: pass `--identity-token`, set SIGSTORE_ID_TOKEN, or run in GitHub Actions with `id-token: write`")?,
+    };
+    let claims = token_claims(&token)?;
+    let now = jiff::Timestamp::now();
+    if let Some(exp) = claims.get("exp").and_then(Value::as_i64)
+        && exp <= now.as_second()
+    {
+        bail!(
+            "the identity token expired at {}",
+            jiff::Timestamp::from_second(exp).map_or_else(|_| exp.to_string(), |t| t.to_string())
+        );
+    }
+    Ok(Prepared {
+        runtime,
+        services,
+        root,
+        policy,
+        token,
+        expected: expected_identity(&claims),
+        now,
+    })
+}
+
+/// Report a refusal made before anything was sent; exit status 1.
+pub(crate) fn refuse(
+    stderr: &mut dyn Write,
+    what: &str,
+    name: &str,
+    rejection: &tenure_verifier::Rejection,
+) -> anyhow::Result<ExitStatus> {
+    writeln!(
+        stderr,
+        "error: refusing to {what} as `{name}`: {}: {}",
+        rejection.reason, rejection.message
+    )?;
+    for note in &rejection.notes {
+        writeln!(stderr, "  note: {note}")?;
+    }
+    writeln!(stderr, "nothing was sent to Fulcio or Rekor")?;
+    Ok(ExitStatus::Failure)
+}
+
 /// The services and the root that vouches for them.
-fn services(args: &SignArgs) -> anyhow::Result<(Services, TrustRoot)> {
+fn services(args: &SigningOptions) -> anyhow::Result<(Services, TrustRoot)> {
     if let Some(path) = &args.trust_config {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read `{}`", path.display()))?;
@@ -322,7 +371,11 @@ fn expected_identity(claims: &serde_json::Map<String, Value>) -> CertificateIden
 }
 
 /// A signature about to be made now by `identity`.
-fn at_now(identity: CertificateIdentity, now: jiff::Timestamp, digest: ArtifactDigest) -> Verified {
+pub(crate) fn at_now(
+    identity: CertificateIdentity,
+    now: jiff::Timestamp,
+    digest: ArtifactDigest,
+) -> Verified {
     Verified {
         signer: Signer::Certificate(Box::new(identity)),
         times: vec![SigningTime {

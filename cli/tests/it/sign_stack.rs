@@ -77,7 +77,7 @@ fn workspace() -> tempfile::TempDir {
     .expect("write");
     std::fs::write(
         reg.join("web-release.yaml"),
-        format!("apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: web-release\n  owner: release\n  description: Web releases.\nspec:\n  created: 2026-01-01\n  expires: 2099-12-31\n  keyless:\n    issuer: {ISSUER}\n    identityPattern: \"^https://github\\\\.com/acme/web/\\\\.github/workflows/release\\\\.yml@refs/tags/v[0-9.]+$\"\n    github:\n      repository: acme/web\n      workflow: .github/workflows/release.yml\n      refs: [\"refs/tags/v*\"]\n      runner: github-hosted\n      triggers: [push]\n  allows:\n    artifacts: [\"web-*.tar.gz\"]\n"),
+        format!("apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: web-release\n  owner: release\n  description: Web releases.\nspec:\n  created: 2026-01-01\n  expires: 2099-12-31\n  keyless:\n    issuer: {ISSUER}\n    identityPattern: \"^https://github\\\\.com/acme/web/\\\\.github/workflows/release\\\\.yml@refs/tags/v[0-9.]+$\"\n    github:\n      repository: acme/web\n      workflow: .github/workflows/release.yml\n      refs: [\"refs/tags/v*\"]\n      runner: github-hosted\n      triggers: [push]\n  allows:\n    artifacts: [\"web-*.tar.gz\"]\n    predicateTypes: [https://slsa.dev/provenance/v1]\n"),
     )
     .expect("write");
     for (name, bytes) in [
@@ -305,4 +305,109 @@ fn a_self_hosted_run_is_refused_and_its_signature_rejected() {
     assert_eq!(verify.code, 1, "{}", verify.transcript());
     let doc: serde_json::Value = serde_json::from_str(&verify.stdout).expect("json");
     assert_eq!(doc["results"][0]["reason"], "runner-not-allowed");
+}
+
+#[test]
+fn attests_slsa_provenance_from_the_actions_environment() {
+    let Some(stack) = stack("attests_slsa_provenance_from_the_actions_environment") else {
+        return;
+    };
+    let dir = workspace();
+    let token = token(&stack, &[]);
+    let attest = |predicate_type: &str| {
+        Tenure::new(dir.path())
+            .args([
+                "attest",
+                "web-1.2.3.tar.gz",
+                "--as",
+                "web-release",
+                "--format",
+                "json",
+            ])
+            .args(["--predicate-type", predicate_type, "--trust-config"])
+            .args([field(&stack, "trust_config")])
+            .env("SIGSTORE_ID_TOKEN", &token)
+            .env("GITHUB_ACTIONS", "true")
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            .env("GITHUB_REPOSITORY", "acme/web")
+            .env("GITHUB_REF", "refs/tags/v1.2.3")
+            .env("GITHUB_SHA", "0123456789abcdef0123456789abcdef01234567")
+            .env(
+                "GITHUB_WORKFLOW_REF",
+                "acme/web/.github/workflows/release.yml@refs/tags/v1.2.3",
+            )
+            .env("GITHUB_EVENT_NAME", "push")
+            .env("GITHUB_RUN_ID", "42")
+            .env("RUNNER_ENVIRONMENT", "github-hosted")
+            .run()
+    };
+    // A predicate type the declaration does not allow: refused first.
+    let out = attest("https://spdx.dev/Document");
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(
+        out.stderr.contains("predicate-type-not-allowed"),
+        "{}",
+        out.transcript()
+    );
+    assert!(
+        !dir.path()
+            .join("web-1.2.3.tar.gz.intoto.sigstore.json")
+            .exists()
+    );
+
+    let out = attest("slsa-provenance");
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let bundle_path = dir.path().join("web-1.2.3.tar.gz.intoto.sigstore.json");
+    let bundle: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&bundle_path).expect("bundle"))
+            .expect("json");
+    let payload = bundle["dsseEnvelope"]["payload"].as_str().expect("payload");
+    let statement: serde_json::Value = serde_json::from_slice(
+        &base64::Engine::decode(&base64::engine::general_purpose::STANDARD, payload)
+            .expect("base64"),
+    )
+    .expect("statement");
+    assert_eq!(statement["predicateType"], "https://slsa.dev/provenance/v1");
+    assert_eq!(statement["subject"][0]["name"], "web-1.2.3.tar.gz");
+    assert_eq!(
+        statement["predicate"]["buildDefinition"]["externalParameters"]["workflow"]["path"],
+        ".github/workflows/release.yml"
+    );
+
+    let verify = Tenure::new(dir.path())
+        .args([
+            "verify",
+            "web-1.2.3.tar.gz",
+            "--bundle",
+            "web-1.2.3.tar.gz.intoto.sigstore.json",
+        ])
+        .args(["--format", "json", "--trusted-root"])
+        .args([field(&stack, "trusted_root")])
+        .run();
+    assert_eq!(verify.code, 0, "{}", verify.transcript());
+    if let Some(sigstore) = sigstore_python() {
+        let out = Command::new(sigstore)
+            .current_dir(dir.path())
+            .args([
+                "--trust-config",
+                &field(&stack, "trust_config"),
+                "verify",
+                "identity",
+            ])
+            .args(["--bundle", "web-1.2.3.tar.gz.intoto.sigstore.json"])
+            .args([
+                "--cert-identity",
+                WORKFLOW_SAN,
+                "--cert-oidc-issuer",
+                ISSUER,
+            ])
+            .arg("web-1.2.3.tar.gz")
+            .output()
+            .expect("run sigstore-python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
