@@ -7,10 +7,14 @@
 //! tenure-conformance verify-bundle [--staging] --bundle FILE
 //!     (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM_FILE)
 //!     [--trusted-root FILE] FILE_OR_DIGEST
+//! tenure-conformance sign-bundle [--staging] [--in-toto] --identity-token TOKEN
+//!     --bundle OUT [--trusted-root FILE] [--signing-config FILE] FILE
 //! ```
 //!
-//! Exit status 0 when the bundle verifies, 1 when it is rejected, 2 on a
-//! usage or I/O error. The reason goes to stderr.
+//! `verify-bundle` exits 0 when the bundle verifies, 1 when it is rejected,
+//! 2 on a usage or I/O error; `sign-bundle` exits 0 when the bundle is
+//! written. The reason goes to stderr. Signing here applies no registry
+//! policy: that is `tenure sign`'s job, on top of the same session code.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +41,32 @@ struct Cli {
 enum Command {
     /// Verify a bundle for a file or a `sha256:<hex>` digest.
     VerifyBundle(VerifyBundle),
+    /// Sign a file (or, with `--in-toto`, an in-toto statement) keyless.
+    SignBundle(SignBundle),
+}
+
+#[derive(Debug, clap::Args)]
+struct SignBundle {
+    /// Use the Sigstore staging services and root.
+    #[arg(long)]
+    staging: bool,
+    /// FILE is an in-toto statement to sign in a DSSE envelope.
+    #[arg(long)]
+    in_toto: bool,
+    /// The OIDC identity token.
+    #[arg(long)]
+    identity_token: String,
+    /// Where to write the bundle.
+    #[arg(long)]
+    bundle: PathBuf,
+    /// The trusted root to check the new bundle against.
+    #[arg(long)]
+    trusted_root: Option<PathBuf>,
+    /// A Sigstore SigningConfig naming the services.
+    #[arg(long)]
+    signing_config: Option<PathBuf>,
+    /// The file to sign.
+    file: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -65,7 +95,18 @@ struct VerifyBundle {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let Command::VerifyBundle(args) = cli.command;
+    let args = match cli.command {
+        Command::VerifyBundle(args) => args,
+        Command::SignBundle(args) => {
+            return match sign(&args) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(error) => {
+                    eprintln!("error: {error:#}");
+                    ExitCode::from(1)
+                }
+            };
+        }
+    };
     match verify(&args) {
         Ok(Ok(())) => ExitCode::SUCCESS,
         Ok(Err(rejection)) => {
@@ -138,4 +179,40 @@ fn verify(args: &VerifyBundle) -> anyhow::Result<Result<(), Rejection>> {
         )));
     }
     Ok(Ok(()))
+}
+
+fn sign(args: &SignBundle) -> anyhow::Result<()> {
+    use tenure_verifier::sign::{Services, Session};
+    let services = match (&args.signing_config, args.staging) {
+        (Some(path), _) => Services::from_signing_config(
+            &std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read `{}`", path.display()))?,
+        )?,
+        (None, true) => Services::staging()?,
+        (None, false) => Services::production()?,
+    };
+    let root = match (&args.trusted_root, args.staging) {
+        (Some(path), _) => TrustRoot::from_file(path)?,
+        (None, true) => TrustRoot::staging()?,
+        (None, false) => TrustRoot::production()?,
+    };
+    let data = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read `{}`", args.file.display()))?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let session = runtime.block_on(Session::start(services, &args.identity_token))?;
+    let json = if args.in_toto {
+        runtime.block_on(session.attest(&data))?
+    } else {
+        runtime.block_on(session.sign(ArtifactDigest::of(&data)))?
+    };
+    // Never hand out a bundle this verifier would reject.
+    let bundle = Bundle::from_slice(json.as_bytes())?;
+    if !args.in_toto {
+        root.verify_keyless(&bundle, Artifact::Bytes(&data))?;
+    }
+    std::fs::write(&args.bundle, json)
+        .with_context(|| format!("cannot write `{}`", args.bundle.display()))?;
+    Ok(())
 }

@@ -411,3 +411,70 @@ fn attests_slsa_provenance_from_the_actions_environment() {
         );
     }
 }
+
+#[test]
+fn conformance_client_signs_per_the_protocol() {
+    let Some(stack) = stack("conformance_client_signs_per_the_protocol") else {
+        return;
+    };
+    let dir = workspace();
+    let out = Command::new(env!("CARGO_BIN_EXE_tenure-conformance"))
+        .current_dir(dir.path())
+        .args(["sign-bundle", "--identity-token", &token(&stack, &[])])
+        .args(["--bundle", "out.sigstore.json", "--trusted-root"])
+        .arg(field(&stack, "trusted_root"))
+        .arg("--signing-config")
+        .arg(field(&stack, "signing_config"))
+        .arg("web-1.2.3.tar.gz")
+        .output()
+        .expect("run tenure-conformance");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let verify = Command::new(env!("CARGO_BIN_EXE_tenure-conformance"))
+        .current_dir(dir.path())
+        .args(["verify-bundle", "--bundle", "out.sigstore.json"])
+        .args([
+            "--certificate-identity",
+            WORKFLOW_SAN,
+            "--certificate-oidc-issuer",
+            ISSUER,
+        ])
+        .arg("--trusted-root")
+        .arg(field(&stack, "trusted_root"))
+        .arg("web-1.2.3.tar.gz")
+        .output()
+        .expect("run tenure-conformance");
+    assert!(
+        verify.status.success(),
+        "{}",
+        String::from_utf8_lossy(&verify.stderr)
+    );
+    if let Some(sigstore) = sigstore_python() {
+        let out = Command::new(sigstore)
+            .current_dir(dir.path())
+            .args([
+                "--trust-config",
+                &field(&stack, "trust_config"),
+                "verify",
+                "identity",
+            ])
+            .args(["--bundle", "out.sigstore.json"])
+            .args([
+                "--cert-identity",
+                WORKFLOW_SAN,
+                "--cert-oidc-issuer",
+                ISSUER,
+            ])
+            .arg("web-1.2.3.tar.gz")
+            .output()
+            .expect("run sigstore-python");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
