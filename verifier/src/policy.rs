@@ -276,6 +276,49 @@ impl RegistryPolicy {
         self.authorize_among(verified, name, Some(key))
     }
 
+    /// Whether the SigningKey `key` declares `public_key` and allows a
+    /// signature with it: the check `tenure sign --as KEY --key FILE` makes
+    /// before it signs.
+    pub fn authorize_key_as(
+        &self,
+        key: &str,
+        public_key: &VerifyingKey,
+        verified: &Verified,
+        name: Option<&str>,
+    ) -> Result<Authorization, Rejection> {
+        let Some(signer) = self.signers.iter().find(|s| s.declared.name == key) else {
+            return Err(Rejection::new(
+                Reason::UndeclaredSigner,
+                format!("no SigningKey is named `{key}`"),
+            ));
+        };
+        match &signer.key {
+            Some(declared) if declared == public_key => {}
+            Some(_) => {
+                return Err(Rejection::new(
+                    Reason::UndeclaredSigner,
+                    format!("the private key's public half is not the public key `{key}` declares"),
+                ));
+            }
+            None => {
+                return Err(Rejection::new(
+                    Reason::UndeclaredSigner,
+                    format!("`{key}` declares keyless signing, not a public key"),
+                ));
+            }
+        }
+        signer
+            .admits(verified, name)
+            .map(|()| Authorization {
+                signing_key: signer.declared.clone(),
+                workload: None,
+            })
+            .map_err(|(_, mut rejection)| {
+                rejection.message = format!("`{key}`: {}", rejection.message);
+                rejection
+            })
+    }
+
     fn authorize_among(
         &self,
         verified: &Verified,

@@ -221,6 +221,165 @@ fn finish(bundle: BundleV03, timestamp: Option<TimestampToken>) -> Result<String
         .map_err(|e| SignError::Local(e.to_string()))
 }
 
+/// A long-lived private key for key-based signing (Ed25519 or ECDSA P-256,
+/// PKCS#8). Its bytes never leave this value; `Debug` shows the public half.
+pub struct KeySigner {
+    key: PrivateKey,
+    public: crate::signature::VerifyingKey,
+}
+
+enum PrivateKey {
+    /// ECDSA P-256, through sigstore-crypto.
+    Ecdsa(KeyPair),
+    /// Ed25519, through aws-lc-rs, which also reads PKCS#8 v1 (OpenSSL's form).
+    Ed25519(aws_lc_rs::signature::Ed25519KeyPair),
+}
+
+impl std::fmt::Debug for KeySigner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KeySigner")
+            .field("algorithm", &self.public.algorithm())
+            .finish_non_exhaustive()
+    }
+}
+
+impl KeySigner {
+    /// A PKCS#8 private key, PEM (`-----BEGIN PRIVATE KEY-----`) or DER.
+    /// Errors never quote the key.
+    pub fn from_pkcs8(bytes: &[u8]) -> Result<Self, SignError> {
+        let der = match std::str::from_utf8(bytes) {
+            Ok(text) if text.contains("-----BEGIN") => pem_body(text, "PRIVATE KEY").ok_or_else(|| {
+                SignError::Local(
+                    "the private key is not an unencrypted PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`)"
+                        .into(),
+                )
+            })?,
+            _ => bytes.to_vec(),
+        };
+        let refused = || {
+            SignError::Local("the private key is not a PKCS#8 Ed25519 or ECDSA P-256 key".into())
+        };
+        let (key, pem) =
+            match aws_lc_rs::signature::Ed25519KeyPair::from_pkcs8_maybe_unchecked(&der) {
+                Ok(ed) => {
+                    use aws_lc_rs::signature::KeyPair as _;
+                    // SubjectPublicKeyInfo for Ed25519 (RFC 8410): a fixed
+                    // prefix and the 32-byte key.
+                    let mut spki = vec![
+                        0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+                    ];
+                    spki.extend_from_slice(ed.public_key().as_ref());
+                    let pem = sigstore_sign::types::DerPublicKey::new(spki).to_pem();
+                    (PrivateKey::Ed25519(ed), pem)
+                }
+                Err(_) => {
+                    let key = KeyPair::from_pkcs8_der(&der).map_err(|_| refused())?;
+                    let pem = key
+                        .public_key_der()
+                        .map_err(|e| SignError::Local(e.to_string()))?
+                        .to_pem();
+                    (PrivateKey::Ecdsa(key), pem)
+                }
+            };
+        let public = crate::signature::VerifyingKey::from_pem(&pem)
+            .map_err(|e| SignError::Local(e.to_string()))?;
+        if !matches!(public.algorithm(), "ed25519" | "ecdsa-p256") {
+            return Err(SignError::Local(format!(
+                "{} keys are not accepted; use Ed25519 or ECDSA P-256",
+                public.algorithm()
+            )));
+        }
+        Ok(Self { key, public })
+    }
+
+    /// The public half, to compare with the declared key.
+    pub fn public_key(&self) -> &crate::signature::VerifyingKey {
+        &self.public
+    }
+
+    /// Sign an artifact: signature, Rekor v1 `hashedrekord` entry logging
+    /// the public key, timestamp when configured. Returns the bundle JSON.
+    pub async fn sign(&self, services: &Services, artifact: &[u8]) -> Result<String, SignError> {
+        use base64::Engine as _;
+        let digest = ArtifactDigest::of(artifact);
+        let hash = Sha256Hash::new(*digest.bytes());
+        // ECDSA signs the digest; Ed25519 signs the bytes (no prehashed form).
+        let signature = match &self.key {
+            PrivateKey::Ecdsa(key) => key
+                .sign_digest(&hash)
+                .map_err(|e| SignError::Local(e.to_string()))?,
+            PrivateKey::Ed25519(key) => SignatureBytes::from_bytes(key.sign(artifact).as_ref()),
+        };
+        let pem = self.public.pem().to_owned();
+        let b64 = base64::engine::general_purpose::STANDARD;
+        // `HashedRekord::new` logs a certificate; a managed key logs the key.
+        let request: HashedRekord = serde_json::from_value(serde_json::json!({
+            "apiVersion": "0.0.1",
+            "kind": "hashedrekord",
+            "spec": {
+                "data": {"hash": {"algorithm": "sha256", "value": digest.hex()}},
+                "signature": {
+                    "content": b64.encode(signature.as_bytes()),
+                    "publicKey": {"content": b64.encode(pem.as_bytes())}
+                }
+            }
+        }))
+        .map_err(|e| SignError::Local(e.to_string()))?;
+        let rekor =
+            RekorClient::new(&services.rekor).map_err(|e| SignError::Rekor(e.to_string()))?;
+        let entry = rekor
+            .create_entry(request)
+            .await
+            .map_err(|e| SignError::Rekor(e.to_string()))?
+            .to_bundle_entry(KindVersion::HashedRekordV001)
+            .map_err(|e| SignError::Rekor(e.to_string()))?;
+        let timestamp = match &services.tsa {
+            Some(url) => Some(
+                TimestampClient::builder(url)
+                    .build()
+                    .map_err(|e| SignError::Timestamp(e.to_string()))?
+                    .timestamp_signature(&signature)
+                    .await
+                    .map_err(|e| SignError::Timestamp(e.to_string()))?,
+            ),
+            None => None,
+        };
+        let content = sigstore_sign::types::SignatureContent::MessageSignature(
+            sigstore_sign::types::bundle::MessageSignature::new(signature).with_message_digest(
+                sigstore_sign::types::bundle::MessageDigest::new(
+                    sigstore_sign::types::HashAlgorithm::Sha2256,
+                    hash.into(),
+                ),
+            ),
+        );
+        let bundle = BundleV03::new(
+            sigstore_sign::bundle::VerificationMaterialV03::PublicKey {
+                hint: digest_hint(pem.as_bytes()),
+            },
+            content,
+        )
+        .with_tlog_entry(entry);
+        finish(bundle, timestamp)
+    }
+}
+
+/// A key hint: the SHA-256 of the public key PEM, as the bundle's
+/// `publicKey.hint` (an identifier, not the key).
+fn digest_hint(pem: &[u8]) -> String {
+    ArtifactDigest::of(pem).hex()
+}
+
+/// The DER inside the first PEM block labelled `label`.
+fn pem_body(text: &str, label: &str) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    let begin = format!("-----BEGIN {label}-----");
+    let end = format!("-----END {label}-----");
+    let start = text.find(&begin)? + begin.len();
+    let stop = start + text[start..].find(&end)?;
+    let body: String = text[start..stop].split_whitespace().collect();
+    base64::engine::general_purpose::STANDARD.decode(body).ok()
+}
+
 /// GitHub Actions' ambient OIDC token for audience `sigstore`, when the job
 /// has `id-token: write` (`ACTIONS_ID_TOKEN_REQUEST_URL` and
 /// `ACTIONS_ID_TOKEN_REQUEST_TOKEN` are set); `None` outside Actions.

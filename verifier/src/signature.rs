@@ -44,6 +44,7 @@ impl Artifact<'_> {
 pub struct VerifyingKey {
     der: DerPublicKey,
     algorithm: &'static str,
+    pem: String,
 }
 
 /// Why a public key cannot be used.
@@ -65,7 +66,17 @@ impl VerifyingKey {
             K::Rsa => "rsa",
             _ => "other",
         };
-        Ok(Self { der, algorithm })
+        let pem = der.to_pem();
+        Ok(Self {
+            der,
+            algorithm,
+            pem,
+        })
+    }
+
+    /// The key in PEM, as Rekor logs it.
+    pub fn pem(&self) -> &str {
+        &self.pem
     }
 
     /// The algorithm, as tenure names it: `ed25519`, `ecdsa-p256`, ...

@@ -36,6 +36,15 @@ pub(crate) struct SignArgs {
     #[arg(long, value_name = "FILE")]
     pub(crate) bundle: Option<PathBuf>,
 
+    /// Sign with this private key (PKCS#8, Ed25519 or ECDSA P-256, PEM or
+    /// DER) instead of keyless: the SigningKey must declare its public half.
+    #[arg(long, value_name = "FILE", conflicts_with = "key_env")]
+    pub(crate) key: Option<PathBuf>,
+
+    /// Sign with the private key (PEM) held in this environment variable.
+    #[arg(long, value_name = "VAR")]
+    pub(crate) key_env: Option<String>,
+
     #[command(flatten)]
     pub(crate) signing: SigningOptions,
 }
@@ -117,6 +126,9 @@ pub(crate) fn run(
         targets.push((path, name, digest, bundle));
     }
 
+    if args.key.is_some() || args.key_env.is_some() {
+        return with_key(args, &targets, stdout, stderr);
+    }
     let Prepared {
         runtime,
         services,
@@ -202,6 +214,117 @@ pub(crate) fn run(
                 "identity": session.identity().identity,
                 "issuer": session.identity().issuer,
                 "signed": written,
+            });
+            serde_json::to_writer_pretty(&mut *stdout, &doc)?;
+            writeln!(stdout)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Key-based signing: the declared public key must be this key's public half.
+fn with_key(
+    args: &SignArgs,
+    targets: &[(&PathBuf, String, ArtifactDigest, PathBuf)],
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<ExitStatus> {
+    let opts = &args.signing;
+    let pem = match (&args.key, &args.key_env) {
+        (Some(path), _) => tenure_verifier::read_capped(path, 64 * 1024).map_err(|e| {
+            anyhow::anyhow!("cannot read the private key `{}`: {e}", path.display())
+        })?,
+        (None, Some(var)) => std::env::var(var)
+            .map_err(|_| anyhow::anyhow!("the environment variable `{var}` holds no private key"))?
+            .into_bytes(),
+        (None, None) => bail!("no private key given"),
+    };
+    let signer = tenure_verifier::sign::KeySigner::from_pkcs8(&pem)?;
+    drop(pem);
+    let (services, root) = services(opts)?;
+    let loaded = crate::source::load(opts.registry.as_deref(), None)?;
+    let policy = RegistryPolicy::new(&loaded.registry)
+        .context("the registry cannot serve as signing policy")?;
+    let now = jiff::Timestamp::now();
+    let key_signed = |digest: ArtifactDigest| Verified {
+        signer: Signer::PublicKey {
+            algorithm: signer.public_key().algorithm(),
+        },
+        times: vec![SigningTime {
+            at: now,
+            source: TimeSource::SignerClock,
+        }],
+        statement: None,
+        artifact: digest,
+    };
+    for (path, name, digest, _) in targets {
+        if let Err(rejection) = policy.authorize_key_as(
+            &opts.name,
+            signer.public_key(),
+            &key_signed(*digest),
+            Some(name),
+        ) {
+            let what = format!("sign `{}`", path.display());
+            return refuse(stderr, &what, &opts.name, &rejection);
+        }
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let mut written = Vec::new();
+    for (path, name, digest, bundle_path) in targets {
+        let data =
+            std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        if ArtifactDigest::of(&data) != *digest {
+            bail!("`{}` changed while it was being signed", path.display());
+        }
+        let json = runtime
+            .block_on(signer.sign(&services, &data))
+            .with_context(|| format!("cannot sign `{}`", path.display()))?;
+        let bundle = Bundle::from_slice(json.as_bytes()).map_err(|r| {
+            anyhow::anyhow!("the bundle for `{}` is malformed: {r}", path.display())
+        })?;
+        let report = policy.verify(&root, &bundle, Artifact::Bytes(&data), Some(name));
+        match &report.result {
+            Ok(auth) if auth.signing_key.name == opts.name => {}
+            Ok(auth) => bail!(
+                "the bundle for `{}` verifies as `{}`, not `{}`",
+                path.display(),
+                auth.signing_key.name,
+                opts.name
+            ),
+            Err(rejection) => bail!(
+                "the bundle for `{}` does not verify: {rejection}",
+                path.display()
+            ),
+        }
+        crate::commands::codeowners::write_atomically(bundle_path, format!("{json}\n").as_bytes())?;
+        written.push((path, bundle_path, bundle.log_index()));
+    }
+    match opts.format {
+        SignFormat::Human => {
+            for (path, bundle_path, index) in &written {
+                writeln!(
+                    stdout,
+                    "signed {} as {} with its {} key -> {} (Rekor log index {})",
+                    path.display(),
+                    opts.name,
+                    signer.public_key().algorithm(),
+                    bundle_path.display(),
+                    index.map_or_else(|| "none".to_owned(), |i| i.to_string())
+                )?;
+            }
+        }
+        SignFormat::Json => {
+            let doc = json!({
+                "signingKey": opts.name,
+                "publicKey": signer.public_key().algorithm(),
+                "signed": written.iter().map(|(path, bundle, index)| json!({
+                    "artifact": path.display().to_string(),
+                    "bundle": bundle.display().to_string(),
+                    "logIndex": index,
+                })).collect::<Vec<_>>(),
             });
             serde_json::to_writer_pretty(&mut *stdout, &doc)?;
             writeln!(stdout)?;

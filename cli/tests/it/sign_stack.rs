@@ -478,3 +478,104 @@ fn conformance_client_signs_per_the_protocol() {
         );
     }
 }
+
+/// A PKCS#8 private key from `openssl genpkey`, and its public half as PEM.
+fn openssl_key(dir: &Path, name: &str, args: &[&str]) -> String {
+    let key = dir.join(format!("{name}.key"));
+    let status = Command::new("openssl")
+        .args(["genpkey", "-out"])
+        .arg(&key)
+        .args(args)
+        .status()
+        .expect("run openssl");
+    assert!(status.success());
+    let out = Command::new("openssl")
+        .args(["pkey", "-pubout", "-in"])
+        .arg(&key)
+        .output()
+        .expect("run openssl");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn signs_with_declared_keys_and_never_prints_them() {
+    let Some(stack) = stack("signs_with_declared_keys_and_never_prints_them") else {
+        return;
+    };
+    let dir = workspace();
+    for (name, algorithm, args) in [
+        (
+            "ec",
+            "ecdsa-p256",
+            &["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"][..],
+        ),
+        ("ed", "ed25519", &["-algorithm", "ED25519"][..]),
+    ] {
+        let public = openssl_key(dir.path(), name, args);
+        let pem: String = public.lines().map(|l| format!("      {l}\n")).collect();
+        std::fs::write(
+            dir.path().join(format!("identities/key-{name}.yaml")),
+            format!("apiVersion: tenure/v1\nkind: SigningKey\nmetadata:\n  name: key-{name}\n  owner: release\n  description: A managed key.\nspec:\n  created: 2026-01-01\n  expires: 2099-12-31\n  publicKey:\n    algorithm: {algorithm}\n    pem: |\n{pem}  allows:\n    artifacts: [\"web-*.tar.gz\"]\n"),
+        )
+        .expect("write");
+    }
+    let sign = |key_name: &str, key_file: &str, artifact: &str| {
+        Tenure::new(dir.path())
+            .args([
+                "sign",
+                artifact,
+                "--as",
+                key_name,
+                "--key",
+                key_file,
+                "--trust-config",
+            ])
+            .args([field(&stack, "trust_config")])
+            .run()
+    };
+    let out = sign("key-ec", "ec.key", "web-1.2.3.tar.gz");
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let out = sign("key-ed", "ed.key", "web-1.2.3-docs.tar.gz");
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let verify = Tenure::new(dir.path())
+        .args([
+            "verify",
+            "web-1.2.3.tar.gz",
+            "web-1.2.3-docs.tar.gz",
+            "--format",
+            "json",
+            "--trusted-root",
+        ])
+        .args([field(&stack, "trusted_root")])
+        .run();
+    assert_eq!(verify.code, 0, "{}", verify.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&verify.stdout).expect("json");
+    assert_eq!(doc["results"][0]["declaration"]["name"], "key-ec");
+    assert_eq!(doc["results"][1]["declaration"]["name"], "key-ed");
+
+    // Another key than the declared one: refused before anything is sent.
+    std::fs::remove_file(dir.path().join("web-1.2.3.tar.gz.sigstore.json")).expect("rm");
+    let out = sign("key-ed", "ec.key", "web-1.2.3.tar.gz");
+    assert_eq!(out.code, 1, "{}", out.transcript());
+    assert!(
+        out.stderr.contains("not the public key `key-ed` declares"),
+        "{}",
+        out.transcript()
+    );
+    assert!(!dir.path().join("web-1.2.3.tar.gz.sigstore.json").exists());
+
+    // A malformed key is refused without quoting it.
+    std::fs::write(
+        dir.path().join("bad.key"),
+        "-----BEGIN PRIVATE KEY-----\nc2VjcmV0LWtleS1tYXRlcmlhbA==\n-----END PRIVATE KEY-----\n",
+    )
+    .expect("write");
+    let out = sign("key-ec", "bad.key", "web-1.2.3.tar.gz");
+    assert_eq!(out.code, 2, "{}", out.transcript());
+    assert!(
+        !out.stderr.contains("c2VjcmV0") && !out.stdout.contains("c2VjcmV0"),
+        "{}",
+        out.transcript()
+    );
+}
