@@ -579,3 +579,65 @@ fn signs_with_declared_keys_and_never_prints_them() {
         out.transcript()
     );
 }
+
+#[test]
+fn takes_the_github_actions_ambient_token() {
+    use std::io::{BufRead as _, BufReader, Read as _};
+    let Some(stack) = stack("takes_the_github_actions_ambient_token") else {
+        return;
+    };
+    let dir = workspace();
+    let token = token(&stack, &[]);
+    // The Actions token service: one request, which must ask for audience
+    // `sigstore` with the runner's bearer token.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let served = std::thread::spawn(move || {
+        let (mut conn, _) = listener.accept().expect("accept");
+        let mut reader = BufReader::new(conn.try_clone().expect("clone"));
+        let mut head = Vec::new();
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("read");
+            if line == "\r\n" || line.is_empty() {
+                break;
+            }
+            head.push(line);
+        }
+        let body = format!("{{\"value\":\"{token}\"}}");
+        let response = format!(
+            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+            body.len()
+        );
+        std::io::Write::write_all(&mut conn, response.as_bytes()).expect("write");
+        let mut rest = Vec::new();
+        let _ = reader.read_to_end(&mut rest);
+        head
+    });
+    let out = Tenure::new(dir.path())
+        .args([
+            "sign",
+            "web-1.2.3.tar.gz",
+            "--as",
+            "web-release",
+            "--trust-config",
+        ])
+        .args([field(&stack, "trust_config_no_tsa")])
+        .env(
+            "ACTIONS_ID_TOKEN_REQUEST_URL",
+            &format!("http://127.0.0.1:{port}/token?api-version=2.0"),
+        )
+        .env("ACTIONS_ID_TOKEN_REQUEST_TOKEN", "runner-bearer")
+        .run();
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let head = served.join().expect("token service");
+    assert!(
+        head[0].starts_with("GET /token?api-version=2.0&audience=sigstore "),
+        "{head:?}"
+    );
+    assert!(
+        head.iter()
+            .any(|l| l.to_ascii_lowercase() == "authorization: bearer runner-bearer\r\n"),
+        "{head:?}"
+    );
+}
