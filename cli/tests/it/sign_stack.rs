@@ -637,7 +637,7 @@ fn takes_the_github_actions_ambient_token() {
     );
     assert!(
         head.iter()
-            .any(|l| l.to_ascii_lowercase() == "authorization: bearer runner-bearer\r\n"),
+            .any(|l| l.eq_ignore_ascii_case("authorization: bearer runner-bearer\r\n")),
         "{head:?}"
     );
 }
