@@ -267,11 +267,22 @@ impl RegistryPolicy {
         verified: &Verified,
         name: Option<&str>,
     ) -> Result<Authorization, Rejection> {
-        if !self.signers.iter().any(|s| s.declared.name == key) {
-            return Err(Rejection::new(
-                Reason::UndeclaredSigner,
-                format!("no SigningKey is named `{key}`"),
-            ));
+        match self.signers.iter().find(|s| s.declared.name == key) {
+            None => {
+                return Err(Rejection::new(
+                    Reason::UndeclaredSigner,
+                    format!("no SigningKey is named `{key}`"),
+                ));
+            }
+            Some(signer) if signer.keyless.is_none() => {
+                return Err(Rejection::new(
+                    Reason::UndeclaredSigner,
+                    format!(
+                        "`{key}` declares a public key, not keyless signing: sign with `--key`"
+                    ),
+                ));
+            }
+            Some(_) => {}
         }
         self.authorize_among(verified, name, Some(key))
     }

@@ -100,28 +100,20 @@ pub(crate) fn run(
     let session = runtime.block_on(Session::start(services, &token))?;
     let certified = with_statement(at_now(session.identity().clone(), now, digest));
     if let Err(rejection) = policy.authorize_as(&opts.name, &certified, Some(&name)) {
-        bail!(
-            "Fulcio certified an identity `{}` does not allow: {}: {}; nothing was signed",
-            opts.name,
-            rejection.reason,
-            rejection.message
-        );
+        let what = format!("{what} with the certificate Fulcio issued");
+        return crate::commands::sign::refuse_certified(stderr, &what, &opts.name, &rejection);
     }
     let json = runtime
         .block_on(session.attest(&statement_bytes))
         .with_context(|| format!("cannot attest `{}`", path.display()))?;
     let bundle = Bundle::from_slice(json.as_bytes())
         .map_err(|r| anyhow::anyhow!("the attestation bundle is malformed: {r}"))?;
-    let report = policy.verify(&root, &bundle, Artifact::Digest(digest), Some(&name));
-    match &report.result {
-        Ok(auth) if auth.signing_key.name == opts.name => {}
-        Ok(auth) => bail!(
-            "the attestation verifies as `{}`, not `{}`",
-            auth.signing_key.name,
-            opts.name
-        ),
-        Err(rejection) => bail!("the attestation does not verify: {rejection}"),
-    }
+    let verified = root
+        .verify_keyless(&bundle, Artifact::Digest(digest))
+        .map_err(|r| anyhow::anyhow!("the attestation does not verify: {r}"))?;
+    policy
+        .authorize_as(&opts.name, &verified, Some(&name))
+        .map_err(|r| anyhow::anyhow!("the attestation is not allowed as `{}`: {r}", opts.name))?;
     crate::commands::codeowners::write_atomically(&bundle_path, format!("{json}\n").as_bytes())?;
 
     match opts.format {
@@ -139,6 +131,7 @@ pub(crate) fn run(
             let doc = json!({
                 "signingKey": opts.name,
                 "identity": session.identity().identity,
+                "issuer": session.identity().issuer,
                 "artifact": path.display().to_string(),
                 "digest": digest.to_string(),
                 "predicateType": predicate_type,
@@ -200,7 +193,9 @@ fn github_provenance() -> anyhow::Result<Value> {
         .and_then(|path| path.strip_prefix(&format!("{repository}/")))
         .unwrap_or(&workflow_ref)
         .to_owned();
-    let runner = env("RUNNER_ENVIRONMENT").unwrap_or_else(|| "github-hosted".to_owned());
+    // Read, never defaulted: provenance states what happened.
+    let runner = need("RUNNER_ENVIRONMENT")?;
+    let run_id = need("GITHUB_RUN_ID")?;
     Ok(json!({
         "buildDefinition": {
             "buildType": "https://actions.github.io/buildtypes/workflow/v1",
@@ -229,7 +224,7 @@ fn github_provenance() -> anyhow::Result<Value> {
             "metadata": {
                 "invocationId": format!(
                     "{server}/{repository}/actions/runs/{}/attempts/{}",
-                    env("GITHUB_RUN_ID").unwrap_or_default(),
+                    run_id,
                     env("GITHUB_RUN_ATTEMPT").unwrap_or_else(|| "1".to_owned())
                 )
             }

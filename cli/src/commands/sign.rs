@@ -76,7 +76,8 @@ pub(crate) struct SigningOptions {
     #[arg(long)]
     pub(crate) staging: bool,
 
-    /// The registry folder. Default: found from the current folder upwards.
+    /// The registry folder (the one holding `tenure.yaml`). Default: found from
+    /// the current folder upwards, also looking into `identities/`.
     #[arg(long, value_name = "PATH")]
     pub(crate) registry: Option<PathBuf>,
 
@@ -87,7 +88,7 @@ pub(crate) struct SigningOptions {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum SignFormat {
-    /// One line per artifact.
+    /// One line per signed artifact.
     Human,
     /// One JSON document.
     Json,
@@ -104,9 +105,22 @@ pub(crate) fn run(
         );
     }
     let opts = &args.signing;
+    // `dist/*` lists the bundles of an earlier run too: they are not
+    // artifacts, and signing them would sign signatures.
+    let listed: Vec<&PathBuf> = if args.artifacts.len() > 1 {
+        args.artifacts
+            .iter()
+            .filter(|p| !p.to_string_lossy().ends_with(".sigstore.json"))
+            .collect()
+    } else {
+        args.artifacts.iter().collect()
+    };
+    if listed.is_empty() {
+        bail!("no artifacts to sign: every argument is a bundle (`*.sigstore.json`)");
+    }
     // Everything local first: artifacts read, token decoded and checked.
     let mut targets = Vec::new();
-    for path in &args.artifacts {
+    for path in listed {
         let name = path
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -151,13 +165,11 @@ pub(crate) fn run(
     for (path, name, digest, _) in &targets {
         let certified = at_now(session.identity().clone(), now, *digest);
         if let Err(rejection) = policy.authorize_as(&opts.name, &certified, Some(name)) {
-            bail!(
-                "Fulcio certified an identity `{}` does not allow for `{}`: {}: {}; nothing was signed",
-                opts.name,
-                path.display(),
-                rejection.reason,
-                rejection.message
+            let what = format!(
+                "sign `{}` with the certificate Fulcio issued",
+                path.display()
             );
+            return refuse_certified(stderr, &what, &opts.name, &rejection);
         }
     }
 
@@ -171,21 +183,35 @@ pub(crate) fn run(
         let bundle = Bundle::from_slice(json.as_bytes()).map_err(|r| {
             anyhow::anyhow!("the bundle for `{}` is malformed: {r}", path.display())
         })?;
-        let report = policy.verify(&root, &bundle, Artifact::Digest(*digest), Some(name));
-        match &report.result {
-            Ok(auth) if auth.signing_key.name == opts.name => {}
-            Ok(auth) => bail!(
-                "the bundle for `{}` verifies as `{}`, not `{}`",
-                path.display(),
-                auth.signing_key.name,
-                opts.name
-            ),
-            Err(rejection) => bail!(
-                "the bundle for `{}` does not verify: {rejection}",
-                path.display()
-            ),
-        }
+        let verified = root
+            .verify_keyless(&bundle, Artifact::Digest(*digest))
+            .map_err(|r| {
+                anyhow::anyhow!("the bundle for `{}` does not verify: {r}", path.display())
+            })?;
+        policy
+            .authorize_as(&opts.name, &verified, Some(name))
+            .map_err(|r| {
+                anyhow::anyhow!(
+                    "the bundle for `{}` is not allowed as `{}`: {r}",
+                    path.display(),
+                    opts.name
+                )
+            })?;
         crate::commands::codeowners::write_atomically(bundle_path, format!("{json}\n").as_bytes())?;
+        if opts.format == SignFormat::Human {
+            // As it happens: after a failure, the lines above say what was written.
+            writeln!(
+                stdout,
+                "signed {} as {} -> {} (Rekor log index {})",
+                path.display(),
+                opts.name,
+                bundle_path.display(),
+                bundle
+                    .log_index()
+                    .map_or_else(|| "none".to_owned(), |i| i.to_string())
+            )?;
+            stdout.flush()?;
+        }
         written.push(json!({
             "artifact": path.display().to_string(),
             "digest": digest.to_string(),
@@ -196,16 +222,6 @@ pub(crate) fn run(
 
     match opts.format {
         SignFormat::Human => {
-            for w in &written {
-                writeln!(
-                    stdout,
-                    "signed {} as {} -> {} (Rekor log index {})",
-                    w["artifact"].as_str().unwrap_or_default(),
-                    opts.name,
-                    w["bundle"].as_str().unwrap_or_default(),
-                    w["logIndex"]
-                )?;
-            }
             writeln!(stdout, "  identity {}", session.identity().identity)?;
         }
         SignFormat::Json => {
@@ -285,20 +301,20 @@ fn with_key(
         let bundle = Bundle::from_slice(json.as_bytes()).map_err(|r| {
             anyhow::anyhow!("the bundle for `{}` is malformed: {r}", path.display())
         })?;
-        let report = policy.verify(&root, &bundle, Artifact::Bytes(&data), Some(name));
-        match &report.result {
-            Ok(auth) if auth.signing_key.name == opts.name => {}
-            Ok(auth) => bail!(
-                "the bundle for `{}` verifies as `{}`, not `{}`",
-                path.display(),
-                auth.signing_key.name,
-                opts.name
-            ),
-            Err(rejection) => bail!(
-                "the bundle for `{}` does not verify: {rejection}",
-                path.display()
-            ),
-        }
+        let verified = root
+            .verify_with_key(&bundle, Artifact::Bytes(&data), signer.public_key())
+            .map_err(|r| {
+                anyhow::anyhow!("the bundle for `{}` does not verify: {r}", path.display())
+            })?;
+        policy
+            .authorize_key_as(&opts.name, signer.public_key(), &verified, Some(name))
+            .map_err(|r| {
+                anyhow::anyhow!(
+                    "the bundle for `{}` is not allowed as `{}`: {r}",
+                    path.display(),
+                    opts.name
+                )
+            })?;
         crate::commands::codeowners::write_atomically(bundle_path, format!("{json}\n").as_bytes())?;
         written.push((path, bundle_path, bundle.log_index()));
     }
@@ -401,6 +417,26 @@ pub(crate) fn refuse(
     Ok(ExitStatus::Failure)
 }
 
+/// Report a refusal of the certificate Fulcio issued; exit status 1. Fulcio
+/// was asked, nothing was signed or logged.
+pub(crate) fn refuse_certified(
+    stderr: &mut dyn Write,
+    what: &str,
+    name: &str,
+    rejection: &tenure_verifier::Rejection,
+) -> anyhow::Result<ExitStatus> {
+    writeln!(
+        stderr,
+        "error: refusing to {what} as `{name}`: {}: {}",
+        rejection.reason, rejection.message
+    )?;
+    writeln!(
+        stderr,
+        "Fulcio issued a certificate; nothing was signed or sent to Rekor"
+    )?;
+    Ok(ExitStatus::Failure)
+}
+
 /// The services and the root that vouches for them.
 fn services(args: &SigningOptions) -> anyhow::Result<(Services, TrustRoot)> {
     if let Some(path) = &args.trust_config {
@@ -473,7 +509,8 @@ fn expected_identity(claims: &serde_json::Map<String, Value>) -> CertificateIden
                     .map(|r| format!("https://github.com/{r}")),
                 repository,
                 workflow,
-                workflow_ref: text("ref"),
+                workflow_ref: text("workflow_ref")
+                    .and_then(|w| w.rsplit_once('@').map(|(_, r)| r.to_owned())),
                 git_ref: text("ref"),
                 commit: text("sha"),
                 runner_environment: text("runner_environment"),

@@ -641,3 +641,40 @@ fn takes_the_github_actions_ambient_token() {
         "{head:?}"
     );
 }
+
+#[test]
+fn signs_as_the_named_key_when_another_allows_the_same_signer() {
+    let Some(stack) = stack("signs_as_the_named_key_when_another_allows_the_same_signer") else {
+        return;
+    };
+    let dir = workspace();
+    // `a-web` sorts first and allows the same signer and artifacts.
+    let twin = std::fs::read_to_string(dir.path().join("identities/web-release.yaml"))
+        .expect("read")
+        .replace("name: web-release", "name: a-web");
+    std::fs::write(dir.path().join("identities/a-web.yaml"), twin).expect("write");
+    let token = token(&stack, &[]);
+    let out = sign(
+        dir.path(),
+        &stack,
+        "trust_config_no_tsa",
+        &token,
+        &["web-1.2.3.tar.gz"],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    // A second run over `*`: the bundle of the first is not an artifact.
+    let out = sign(
+        dir.path(),
+        &stack,
+        "trust_config_no_tsa",
+        &token,
+        &[
+            "web-1.2.3-docs.tar.gz",
+            "web-1.2.3.tar.gz",
+            "web-1.2.3.tar.gz.sigstore.json",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.transcript());
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).expect("json");
+    assert_eq!(doc["signed"].as_array().map(Vec::len), Some(2), "{doc:#}");
+}
