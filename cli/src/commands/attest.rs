@@ -15,7 +15,9 @@ use tenure_verifier::sign::Session;
 use tenure_verifier::{Artifact, ArtifactDigest, Bundle, Statement};
 
 use crate::ExitStatus;
-use crate::commands::sign::{Prepared, SignFormat, SigningOptions, at_now, prepare, refuse};
+use crate::commands::sign::{
+    NOTHING_SENT, ONLY_CERTIFIED, Prepared, SignFormat, SigningOptions, at_now, prepare, refuse,
+};
 
 /// The SLSA Provenance v1 predicate type.
 const SLSA_PROVENANCE: &str = "https://slsa.dev/provenance/v1";
@@ -94,14 +96,14 @@ pub(crate) fn run(
     let what = format!("attest `{}`", path.display());
     let claimed = with_statement(at_now(expected, now, digest));
     if let Err(rejection) = policy.authorize_as(&opts.name, &claimed, Some(&name)) {
-        return refuse(stderr, &what, &opts.name, &rejection);
+        return refuse(stderr, &what, &opts.name, &rejection, NOTHING_SENT);
     }
 
     let session = runtime.block_on(Session::start(services, &token))?;
     let certified = with_statement(at_now(session.identity().clone(), now, digest));
     if let Err(rejection) = policy.authorize_as(&opts.name, &certified, Some(&name)) {
         let what = format!("{what} with the certificate Fulcio issued");
-        return crate::commands::sign::refuse_certified(stderr, &what, &opts.name, &rejection);
+        return refuse(stderr, &what, &opts.name, &rejection, ONLY_CERTIFIED);
     }
     let json = runtime
         .block_on(session.attest(&statement_bytes))

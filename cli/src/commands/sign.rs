@@ -156,7 +156,7 @@ pub(crate) fn run(
         let claimed = at_now(expected.clone(), now, *digest);
         if let Err(rejection) = policy.authorize_as(&opts.name, &claimed, Some(name)) {
             let what = format!("sign `{}`", path.display());
-            return refuse(stderr, &what, &opts.name, &rejection);
+            return refuse(stderr, &what, &opts.name, &rejection, NOTHING_SENT);
         }
     }
 
@@ -169,7 +169,7 @@ pub(crate) fn run(
                 "sign `{}` with the certificate Fulcio issued",
                 path.display()
             );
-            return refuse_certified(stderr, &what, &opts.name, &rejection);
+            return refuse(stderr, &what, &opts.name, &rejection, ONLY_CERTIFIED);
         }
     }
 
@@ -281,7 +281,7 @@ fn with_key(
             Some(name),
         ) {
             let what = format!("sign `{}`", path.display());
-            return refuse(stderr, &what, &opts.name, &rejection);
+            return refuse(stderr, &what, &opts.name, &rejection, NOTHING_SENT);
         }
     }
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -398,12 +398,19 @@ pub(crate) fn prepare(opts: &SigningOptions) -> anyhow::Result<Prepared> {
     })
 }
 
-/// Report a refusal made before anything was sent; exit status 1.
+/// What a refusal leaves behind, for its last line.
+pub(crate) const NOTHING_SENT: &str = "nothing was sent to Fulcio or Rekor";
+/// After Fulcio answered: a certificate exists, nothing else.
+pub(crate) const ONLY_CERTIFIED: &str =
+    "Fulcio issued a certificate; nothing was signed or sent to Rekor";
+
+/// Report a refusal by the registry; exit status 1.
 pub(crate) fn refuse(
     stderr: &mut dyn Write,
     what: &str,
     name: &str,
     rejection: &tenure_verifier::Rejection,
+    aftermath: &str,
 ) -> anyhow::Result<ExitStatus> {
     writeln!(
         stderr,
@@ -413,27 +420,7 @@ pub(crate) fn refuse(
     for note in &rejection.notes {
         writeln!(stderr, "  note: {note}")?;
     }
-    writeln!(stderr, "nothing was sent to Fulcio or Rekor")?;
-    Ok(ExitStatus::Failure)
-}
-
-/// Report a refusal of the certificate Fulcio issued; exit status 1. Fulcio
-/// was asked, nothing was signed or logged.
-pub(crate) fn refuse_certified(
-    stderr: &mut dyn Write,
-    what: &str,
-    name: &str,
-    rejection: &tenure_verifier::Rejection,
-) -> anyhow::Result<ExitStatus> {
-    writeln!(
-        stderr,
-        "error: refusing to {what} as `{name}`: {}: {}",
-        rejection.reason, rejection.message
-    )?;
-    writeln!(
-        stderr,
-        "Fulcio issued a certificate; nothing was signed or sent to Rekor"
-    )?;
+    writeln!(stderr, "{aftermath}")?;
     Ok(ExitStatus::Failure)
 }
 

@@ -116,6 +116,18 @@ fn sigstore_python() -> Option<String> {
 }
 
 fn python_verifies(stack: &serde_json::Value, dir: &Path, artifact: &str, config: &str) -> bool {
+    python_verifies_bundle(stack, dir, artifact, None, config)
+}
+
+/// Whether sigstore-python verifies `artifact` (with `bundle`, or the one
+/// beside it) as the release workflow; true when it is not installed.
+fn python_verifies_bundle(
+    stack: &serde_json::Value,
+    dir: &Path,
+    artifact: &str,
+    bundle: Option<&str>,
+    config: &str,
+) -> bool {
     let Some(sigstore) = sigstore_python() else {
         let _ = writeln!(
             std::io::stderr(),
@@ -123,14 +135,17 @@ fn python_verifies(stack: &serde_json::Value, dir: &Path, artifact: &str, config
         );
         return true;
     };
-    let out = Command::new(sigstore)
-        .current_dir(dir)
-        .args([
-            "--trust-config",
-            &field(stack, config),
-            "verify",
-            "identity",
-        ])
+    let mut cmd = Command::new(sigstore);
+    cmd.current_dir(dir).args([
+        "--trust-config",
+        &field(stack, config),
+        "verify",
+        "identity",
+    ]);
+    if let Some(bundle) = bundle {
+        cmd.args(["--bundle", bundle]);
+    }
+    let out = cmd
         .args([
             "--cert-identity",
             WORKFLOW_SAN,
@@ -385,31 +400,13 @@ fn attests_slsa_provenance_from_the_actions_environment() {
         .args([field(&stack, "trusted_root")])
         .run();
     assert_eq!(verify.code, 0, "{}", verify.transcript());
-    if let Some(sigstore) = sigstore_python() {
-        let out = Command::new(sigstore)
-            .current_dir(dir.path())
-            .args([
-                "--trust-config",
-                &field(&stack, "trust_config"),
-                "verify",
-                "identity",
-            ])
-            .args(["--bundle", "web-1.2.3.tar.gz.intoto.sigstore.json"])
-            .args([
-                "--cert-identity",
-                WORKFLOW_SAN,
-                "--cert-oidc-issuer",
-                ISSUER,
-            ])
-            .arg("web-1.2.3.tar.gz")
-            .output()
-            .expect("run sigstore-python");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    assert!(python_verifies_bundle(
+        &stack,
+        dir.path(),
+        "web-1.2.3.tar.gz",
+        Some("web-1.2.3.tar.gz.intoto.sigstore.json"),
+        "trust_config"
+    ));
 }
 
 #[test]
@@ -452,31 +449,13 @@ fn conformance_client_signs_per_the_protocol() {
         "{}",
         String::from_utf8_lossy(&verify.stderr)
     );
-    if let Some(sigstore) = sigstore_python() {
-        let out = Command::new(sigstore)
-            .current_dir(dir.path())
-            .args([
-                "--trust-config",
-                &field(&stack, "trust_config"),
-                "verify",
-                "identity",
-            ])
-            .args(["--bundle", "out.sigstore.json"])
-            .args([
-                "--cert-identity",
-                WORKFLOW_SAN,
-                "--cert-oidc-issuer",
-                ISSUER,
-            ])
-            .arg("web-1.2.3.tar.gz")
-            .output()
-            .expect("run sigstore-python");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    assert!(python_verifies_bundle(
+        &stack,
+        dir.path(),
+        "web-1.2.3.tar.gz",
+        Some("out.sigstore.json"),
+        "trust_config"
+    ));
 }
 
 /// A PKCS#8 private key from `openssl genpkey`, and its public half as PEM.
